@@ -1,0 +1,63 @@
+//! Discovery and the API compatibility check.
+
+use kiro_sdk::{KiroClient, KiroError};
+use kiro_testkit::spawn_server;
+
+use crate::{connect, fast_config};
+
+#[tokio::test]
+async fn connect_lists_the_six_services() -> anyhow::Result<()> {
+    let server = spawn_server().await?;
+
+    let client = connect(&server).await?;
+
+    let mut names: Vec<String> = client.services().into_iter().map(|s| s.name).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "assessment",
+            "documentation",
+            "execution",
+            "planning",
+            "prototyping",
+            "workflow"
+        ]
+    );
+    assert_eq!(
+        client.discovery().map(|d| d.api_version).as_deref(),
+        Some(kiro_sdk::kiro_types::API_VERSION)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_client_of_another_major_version_is_incompatible() -> anyhow::Result<()> {
+    let server = spawn_server().await?;
+    let mut config = fast_config(&server.base_url);
+    config.supported_api = ("2.0".into(), "2.x".into());
+
+    let result = KiroClient::connect(config).await;
+
+    match result {
+        Err(KiroError::Incompatible { server, client }) => {
+            assert_eq!(server, "1.0");
+            assert_eq!(client, "2.0-2.x");
+        }
+        Err(other) => anyhow::bail!("expected Incompatible, got {other:?}"),
+        Ok(_) => anyhow::bail!("a 2.x client connected to a 1.0 server"),
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn health_reports_the_server() -> anyhow::Result<()> {
+    let server = spawn_server().await?;
+    let client = connect(&server).await?;
+
+    let health = client.health().await?;
+
+    assert_eq!(health.services.len(), 6);
+    assert!(!health.checks.is_empty());
+    Ok(())
+}
