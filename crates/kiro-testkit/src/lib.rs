@@ -47,6 +47,7 @@ pub struct TestServer {
     pub backend: Backend,
     /// The server's state, for assertions on storage.
     pub state: AppState,
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     _database: TestDatabase,
@@ -68,6 +69,38 @@ impl TestServer {
             task.await??;
         }
         Ok(())
+    }
+
+    /// Stops serving, as [`Self::stop`] does, but keeps the database and the port: clients
+    /// see connections refused until [`Self::resume`] brings the same server back.
+    pub async fn halt(&mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await??;
+        }
+        Ok(())
+    }
+
+    /// Serves again on the same address and database after [`Self::halt`] (a restart: the
+    /// state is rebuilt from storage, so tokens issued before stay valid).
+    pub async fn resume(&mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.task.is_none(), "the server is still running");
+        let app = startup::build(self.config.clone(), self.clock.clone()).await?;
+        self.state = app.state.clone();
+        let listener = tokio::net::TcpListener::bind(self.addr).await?;
+        let (tx, rx) = oneshot::channel::<()>();
+        self.task = Some(tokio::spawn(startup::serve(listener, app, async move {
+            let _ = rx.await;
+        })));
+        self.shutdown = Some(tx);
+        Ok(())
+    }
+
+    /// Whether the server is serving (not halted).
+    pub fn is_running(&self) -> bool {
+        self.task.is_some()
     }
 }
 
@@ -123,7 +156,7 @@ pub async fn spawn_server_with(
     let mut config = test_config(data_dir.path(), database.url());
     configure(&mut config);
     let clock = Arc::new(ManualClock::new());
-    let app = startup::build(config, clock.clone()).await?;
+    let app = startup::build(config.clone(), clock.clone()).await?;
     let state = app.state.clone();
     let admin = Credentials {
         email: "admin@kiro.test".into(),
@@ -154,6 +187,7 @@ pub async fn spawn_server_with(
         clock,
         backend,
         state,
+        config,
         shutdown: Some(tx),
         task: Some(task),
         _database: database,
