@@ -8,10 +8,11 @@ use std::sync::{Arc, RwLock};
 use kiro_types::auth::{MeOut, TokenResponse};
 use kiro_types::discovery::{HealthOut, ServiceInfo, ServicesOut};
 use reqwest::Method;
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::auth::{AuthBridge, Credentials};
+use crate::call::{Call, Reply, decode};
 use crate::config::{ClientConfig, RetryPolicy};
 use crate::error::KiroError;
 use crate::retry::{Backoff, RetryBudget, parse_retry_after};
@@ -137,29 +138,30 @@ impl KiroClient {
         self.inner.transport.retries.load(Ordering::Relaxed)
     }
 
-    /// The one request path: sends `body` as JSON to `path` (e.g. `/v1/auth/me`) and decodes
-    /// the answer as `T` (`()` for an empty body). Retryable failures are retried with
-    /// backoff, within `max_attempts` and the retry budget; a `POST` keeps one
-    /// `Idempotency-Key` across its retries; a 401 `auth.token_expired` refreshes the token
-    /// once and tries again.
+    /// Sends `body` as JSON to `path` (e.g. `/v1/auth/me`) and decodes the answer as `T`
+    /// (`()` for an empty body), through [`Self::call`].
     pub async fn request<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<T, KiroError> {
-        let bytes = self.send(&method, path, body.as_ref()).await?;
-        decode(&bytes)
+        let mut call = Call::new(method, path);
+        call.body = body;
+        self.call(call).await?.json()
     }
 
-    async fn send(
-        &self,
-        method: &Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<Vec<u8>, KiroError> {
+    /// The one request path. Retryable failures are retried with backoff, within
+    /// `max_attempts` and the retry budget; a `POST` keeps one `Idempotency-Key` (the call's,
+    /// else a generated one) across its retries; a 401 `auth.token_expired` refreshes the
+    /// token once and tries again.
+    pub async fn call(&self, call: Call) -> Result<Reply, KiroError> {
         let (transport, auth) = (&self.inner.transport, &self.inner.auth);
-        let key = (*method == Method::POST).then(|| uuid::Uuid::now_v7().to_string());
+        let key = match (&call.idempotency_key, call.method == Method::POST) {
+            (Some(key), _) => Some(key.clone()),
+            (None, true) => Some(uuid::Uuid::now_v7().to_string()),
+            (None, false) => None,
+        };
         let mut backoff = Backoff::new(&transport.retry);
         let mut refreshed = false;
         let mut tries = 1;
@@ -169,9 +171,7 @@ impl KiroClient {
             let result = match &bearer {
                 Ok(token) => {
                     let attempt = Attempt {
-                        method,
-                        path,
-                        body,
+                        call: &call,
                         bearer: token.as_deref(),
                         idempotency_key: key.as_deref(),
                     };
@@ -180,9 +180,9 @@ impl KiroClient {
                 Err(e) => Err(e.clone()),
             };
             let error = match result {
-                Ok(bytes) => {
+                Ok(reply) => {
                     transport.budget.deposit();
-                    return Ok(bytes);
+                    return Ok(reply);
                 }
                 Err(error) => error,
             };
@@ -207,16 +207,9 @@ impl KiroClient {
     }
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, KiroError> {
-    let bytes = if bytes.is_empty() { b"null" } else { bytes };
-    serde_json::from_slice(bytes).map_err(|e| KiroError::Decode(e.to_string()))
-}
-
 /// One HTTP attempt.
 struct Attempt<'a> {
-    method: &'a Method,
-    path: &'a str,
-    body: Option<&'a serde_json::Value>,
+    call: &'a Call,
     bearer: Option<&'a str>,
     idempotency_key: Option<&'a str>,
 }
@@ -232,16 +225,23 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    async fn send_once(&self, attempt: Attempt<'_>) -> Result<Vec<u8>, KiroError> {
-        let url = format!("{}{}", self.base_url, attempt.path);
-        let mut request = self.http.request(attempt.method.clone(), url);
+    async fn send_once(&self, attempt: Attempt<'_>) -> Result<Reply, KiroError> {
+        let call = attempt.call;
+        let url = format!("{}{}", self.base_url, call.path);
+        let mut request = self.http.request(call.method.clone(), url);
         if let Some(token) = attempt.bearer {
             request = request.bearer_auth(token);
         }
         if let Some(key) = attempt.idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        if let Some(body) = attempt.body {
+        if let Some(etag) = &call.if_match {
+            request = request.header(IF_MATCH, etag);
+        }
+        if let Some(etag) = &call.if_none_match {
+            request = request.header(IF_NONE_MATCH, etag);
+        }
+        if let Some(body) = &call.body {
             request = request.json(body);
         }
         self.execute(request).await
@@ -255,7 +255,7 @@ impl Transport {
         form: &[(&str, &str)],
     ) -> Result<Vec<u8>, KiroError> {
         let url = format!("{}{path}", self.base_url);
-        self.execute(self.http.post(url).form(form)).await
+        Ok(self.execute(self.http.post(url).form(form)).await?.body)
     }
 
     pub(crate) async fn token_grant(
@@ -265,7 +265,7 @@ impl Transport {
         decode(&self.post_form("/v1/auth/token", form).await?)
     }
 
-    async fn execute(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>, KiroError> {
+    async fn execute(&self, request: reqwest::RequestBuilder) -> Result<Reply, KiroError> {
         self.attempts.fetch_add(1, Ordering::Relaxed);
         let response = request
             .send()
@@ -273,12 +273,21 @@ impl Transport {
             .map_err(|e| KiroError::from_reqwest(&e))?;
         let status = response.status();
         let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+        let etag = response
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let bytes = response
             .bytes()
             .await
             .map_err(|e| KiroError::from_reqwest(&e))?;
-        if status.is_success() {
-            Ok(bytes.to_vec())
+        if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
+            Ok(Reply {
+                status: status.as_u16(),
+                etag,
+                body: bytes.to_vec(),
+            })
         } else {
             Err(KiroError::from_response(
                 status.as_u16(),

@@ -9,6 +9,7 @@
 //! HTTP only: it must never import the server, the store or kiro-core.
 
 mod auth;
+mod call;
 mod client;
 mod config;
 mod error;
@@ -16,6 +17,7 @@ mod retry;
 mod store;
 
 pub use auth::Credentials;
+pub use call::{Call, Reply};
 pub use client::KiroClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use error::{ApiError, KiroError};
