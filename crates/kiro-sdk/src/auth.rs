@@ -61,6 +61,14 @@ impl AuthBridge {
         }
     }
 
+    /// The OAuth tokens held now, if signed in with a password grant.
+    pub(crate) async fn tokens(&self) -> Option<StoredTokens> {
+        match &*self.held.lock().await {
+            Held::Tokens(tokens) => Some(tokens.clone()),
+            Held::Nothing | Held::ApiKey(_) => None,
+        }
+    }
+
     pub(crate) fn refresh_count(&self) -> u64 {
         self.refreshes.load(Ordering::Relaxed)
     }

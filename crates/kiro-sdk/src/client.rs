@@ -123,6 +123,12 @@ impl KiroClient {
         inner.auth.logout(&inner.transport).await
     }
 
+    /// The OAuth tokens the client holds (after a password sign-in), for an application that
+    /// keeps sessions itself; `None` when signed out or signed in with an API key.
+    pub async fn tokens(&self) -> Option<crate::StoredTokens> {
+        self.inner.auth.tokens().await
+    }
+
     /// Refresh grants sent so far.
     pub fn refresh_count(&self) -> u64 {
         self.inner.auth.refresh_count()

@@ -1,0 +1,80 @@
+//! The web UI: an axum router of server-rendered pages (askama templates), the session
+//! cookie, the two static assets, and the Server-Sent Events stream that carries live
+//! updates from kiro-sdk to the browser. Every page talks to Kiro through kiro-sdk only.
+
+mod account;
+mod assets;
+mod live;
+mod pages;
+mod render;
+pub mod session;
+pub mod sync;
+mod view;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::routing::{get, post};
+use kiro_sdk::{ClientConfig, KiroClient, KiroError};
+
+use self::session::SessionStore;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct WebState {
+    /// The configuration each session's client starts from (server URL, timeouts).
+    pub client_config: ClientConfig,
+    /// A client that is never signed in: discovery, health and the connection badge.
+    pub system: KiroClient,
+    pub sessions: SessionStore,
+}
+
+impl WebState {
+    /// The state for a UI talking to the Kiro server of `client_config`.
+    pub fn new(client_config: ClientConfig) -> Result<Self, KiroError> {
+        let system = KiroClient::new(client_config.clone())?;
+        Ok(Self {
+            client_config,
+            system,
+            sessions: SessionStore::default(),
+        })
+    }
+
+    /// A fresh client for one browser session.
+    pub fn session_client(&self) -> Result<KiroClient, KiroError> {
+        KiroClient::new(self.client_config.clone())
+    }
+}
+
+/// The web UI's routes.
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/signin", get(account::signin_page).post(account::signin))
+        .route("/signup", get(account::signup_page).post(account::signup))
+        .route("/signout", post(account::signout))
+        .route(
+            "/onboarding",
+            get(pages::onboarding_page).post(pages::onboarding),
+        )
+        .route("/dashboard", get(pages::dashboard))
+        .route("/kiro", get(pages::kiro))
+        .route("/live", get(live::stream))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/assets/app.css", get(assets::css))
+        .route("/assets/live.js", get(assets::js))
+        .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// Serves the UI on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: WebState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
