@@ -14,6 +14,7 @@ mod client;
 mod config;
 mod error;
 mod offline;
+mod profiles;
 mod retry;
 mod store;
 
@@ -27,6 +28,7 @@ pub use offline::{
     Conflict, ConflictPolicy, ConflictReport, FailedMutation, MergeFn, OfflineQueue, Outcome,
     Pending, ReplayReport, Replayed, Resolution, Submitted,
 };
+pub use profiles::{ConfigError, ConfigManager, KEYS as CONFIG_KEYS, Problem};
 pub use reqwest::Method;
 pub use store::{StoredTokens, TokenStore};
 
