@@ -36,11 +36,23 @@ pub fn parse(env: &str, table: &Table) -> Result<ClientConfig, Vec<Problem>> {
         env,
         problems: Vec::new(),
     };
-    for key in table.keys() {
-        if !TOP_KEYS.contains(&key.as_str()) {
-            reader
+    for (key, value) in table {
+        if TOP_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        match value {
+            // A misspelt section (`[….retyr]`): judge its keys as the dotted keys they are.
+            Value::Table(section) if !section.is_empty() => {
+                for leaf in section.keys() {
+                    let dotted = format!("{key}.{leaf}");
+                    reader
+                        .problems
+                        .push(Problem::unknown_key(Some(env), &dotted, &KEYS));
+                }
+            }
+            _ => reader
                 .problems
-                .push(Problem::unknown_key(Some(env), key, &KEYS));
+                .push(Problem::unknown_key(Some(env), key, &KEYS)),
         }
     }
     let url = match table.get("server_url") {

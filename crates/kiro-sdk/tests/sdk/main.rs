@@ -4,6 +4,7 @@
 mod auth;
 mod discovery;
 mod offline;
+mod property_7;
 mod retry;
 mod store;
 
