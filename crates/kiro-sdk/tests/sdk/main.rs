@@ -4,7 +4,9 @@
 mod auth;
 mod discovery;
 mod offline;
+mod property_2;
 mod property_7;
+mod property_8;
 mod retry;
 mod store;
 
