@@ -46,6 +46,9 @@ pub enum KiroError {
     /// The local token file could not be read or written.
     #[error("token storage: {0}")]
     Storage(String),
+    /// The offline queue's local database could not be read or written.
+    #[error("offline queue: {0}")]
+    Offline(String),
 }
 
 impl KiroError {
@@ -54,7 +57,10 @@ impl KiroError {
         match self {
             KiroError::Api(api) => api.retryable,
             KiroError::Connection(_) | KiroError::Timeout => true,
-            KiroError::Incompatible { .. } | KiroError::Decode(_) | KiroError::Storage(_) => false,
+            KiroError::Incompatible { .. }
+            | KiroError::Decode(_)
+            | KiroError::Storage(_)
+            | KiroError::Offline(_) => false,
         }
     }
 

@@ -13,6 +13,8 @@ mod call;
 mod client;
 mod config;
 mod error;
+mod offline;
+mod profiles;
 mod retry;
 mod store;
 
@@ -22,6 +24,11 @@ pub use client::KiroClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use error::{ApiError, KiroError};
 pub use kiro_types;
+pub use offline::{
+    Conflict, ConflictPolicy, ConflictReport, FailedMutation, MergeFn, OfflineQueue, Outcome,
+    Pending, ReplayReport, Replayed, Resolution, Submitted,
+};
+pub use profiles::{ConfigError, ConfigManager, KEYS as CONFIG_KEYS, Problem};
 pub use reqwest::Method;
 pub use store::{StoredTokens, TokenStore};
 
