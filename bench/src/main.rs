@@ -9,6 +9,7 @@
 //! pass/fail.
 
 mod account;
+mod dashboard;
 mod duration;
 mod fanout;
 mod fanout_report;
@@ -52,6 +53,8 @@ enum Command {
     Startup(StartupArgs),
     /// WebSocket fan-out: delivery rate and latency of events to many subscribers.
     Fanout(FanoutArgs),
+    /// ConceptPulse's dashboards: server render time and page loads in Chromium.
+    Dashboard(dashboard::DashboardArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -134,6 +137,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Startup(args) => {
             install_crypto_provider()?;
             startup::run(args).await
+        }
+        Command::Dashboard(args) => {
+            install_crypto_provider()?;
+            dashboard::run(args).await
         }
         Command::Fanout(args) => {
             install_crypto_provider()?;

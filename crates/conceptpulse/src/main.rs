@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use conceptpulse::cli::output::Output;
-use conceptpulse::cli::{Cli, Command, account, exit, status};
+use conceptpulse::cli::{Cli, Command, account, config, exit, status};
 use conceptpulse::settings::{DEFAULT_SERVER, Settings};
+use kiro_sdk::ClientConfig;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,18 +38,35 @@ async fn run(cli: Cli) -> u8 {
                 .unwrap_or_else(|| DEFAULT_SERVER.to_owned());
             report(conceptpulse::up::web(server, &listen).await)
         }
-        Command::Login {
-            email,
-            password_stdin,
-        } => account::login(&settings, out, &email, password_stdin).await,
-        Command::Logout => account::logout(&settings, out).await,
-        Command::Status => status::status(&settings, out).await,
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "conceptpulse", &mut std::io::stdout());
             exit::OK
         }
+        Command::Config { command } => config::run(&settings, out, command),
+        Command::Login {
+            email,
+            password_stdin,
+        } => match client_config(&settings, out) {
+            Ok(config) => account::login(config, out, &email, password_stdin).await,
+            Err(code) => code,
+        },
+        Command::Logout => match client_config(&settings, out) {
+            Ok(config) => account::logout(config, out).await,
+            Err(code) => code,
+        },
+        Command::Status => match client_config(&settings, out) {
+            Ok(config) => status::status(config, out).await,
+            Err(code) => code,
+        },
     }
+}
+
+/// The active environment's client configuration, or the exit code of its refusal.
+fn client_config(settings: &Settings, out: Output) -> Result<ClientConfig, u8> {
+    settings
+        .client_config()
+        .map_err(|e| out.fail_message(exit::USAGE, &e.to_string()))
 }
 
 fn report(result: anyhow::Result<()>) -> u8 {

@@ -3,6 +3,7 @@
 
 use std::fs::OpenOptions;
 use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,13 @@ impl TokenStore {
     pub fn save(&self, tokens: &StoredTokens) -> Result<(), KiroError> {
         let json = serde_json::to_vec_pretty(tokens).map_err(|e| storage(&self.path, &e))?;
         let tmp = self.path.with_extension("tmp");
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| storage(dir, &e))?;
+        }
         let mut file = OpenOptions::new()
             .write(true)
             .create(true)

@@ -4,20 +4,20 @@
 
 use std::io::Read;
 
-use kiro_sdk::{Credentials, KiroClient};
+use kiro_sdk::{ClientConfig, Credentials, KiroClient};
 use serde_json::json;
 
 use super::exit;
 use super::output::Output;
-use crate::settings::Settings;
 
 /// `conceptpulse login --email E` (password from `CONCEPTPULSE_PASSWORD` or stdin).
-pub async fn login(settings: &Settings, out: Output, email: &str, password_stdin: bool) -> u8 {
+pub async fn login(config: ClientConfig, out: Output, email: &str, password_stdin: bool) -> u8 {
+    let config_url = config.server_url.clone();
     let password = match read_password(password_stdin) {
         Ok(password) => password,
         Err(message) => return out.fail_message(exit::USAGE, &message),
     };
-    let client = match KiroClient::connect(settings.client_config()).await {
+    let client = match KiroClient::connect(config).await {
         Ok(client) => client,
         Err(e) => return out.fail(&e),
     };
@@ -37,13 +37,10 @@ pub async fn login(settings: &Settings, out: Output, email: &str, password_stdin
                 .to_owned();
             let value = json!({
                 "signedIn": true, "email": email, "name": name,
-                "server": settings.server_url(),
+                "server": config_url,
             });
             out.emit(&value, |_| {
-                format!(
-                    "Signed in to {} as {name} <{email}>.",
-                    settings.server_url()
-                )
+                format!("Signed in to {} as {name} <{email}>.", config_url)
             });
             exit::OK
         }
@@ -52,8 +49,8 @@ pub async fn login(settings: &Settings, out: Output, email: &str, password_stdin
 }
 
 /// `conceptpulse logout`.
-pub async fn logout(settings: &Settings, out: Output) -> u8 {
-    let client = match KiroClient::new(settings.client_config()) {
+pub async fn logout(config: ClientConfig, out: Output) -> u8 {
+    let client = match KiroClient::new(config) {
         Ok(client) => client,
         Err(e) => return out.fail(&e),
     };

@@ -27,7 +27,7 @@ pub fn for_error(error: &KiroError) -> u8 {
         KiroError::Incompatible { .. } => INCOMPATIBLE,
         KiroError::Api(api) if api.status == 401 || api.code.starts_with("oauth.") => AUTH,
         KiroError::Api(_) => API,
-        KiroError::Decode(_) | KiroError::Storage(_) => FAILURE,
+        KiroError::Decode(_) | KiroError::Storage(_) | KiroError::Offline(_) => FAILURE,
     }
 }
 

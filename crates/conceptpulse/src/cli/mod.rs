@@ -3,6 +3,7 @@
 //! command takes `--output json`; exit codes are in [`exit`].
 
 pub mod account;
+pub mod config;
 pub mod exit;
 pub mod output;
 pub mod status;
@@ -71,10 +72,38 @@ pub enum Command {
     Logout,
     /// The connection, the services and their health.
     Status,
+    /// Named environments: show, set a key, switch, add.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Print a completion script for a shell.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+/// `conceptpulse config …`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// The active environment's settings and the other environments.
+    Show,
+    /// Set a key (`server_url`, `timeout_ms`, `retry.max_attempts`, …).
+    Set {
+        key: String,
+        value: String,
+        /// The environment to change [default: the active one].
+        #[arg(long)]
+        env: Option<String>,
+    },
+    /// Switch to another environment.
+    Use { name: String },
+    /// Add an environment for a server.
+    Add {
+        name: String,
+        #[arg(long, value_name = "URL")]
+        server: String,
     },
 }
 

@@ -56,6 +56,14 @@ impl Output {
         )
     }
 
+    /// Reports a failure with structured `detail` (e.g. a configuration's problems).
+    pub fn fail_detail(&self, code: u8, message: &str, detail: serde_json::Value) -> u8 {
+        let mut body = detail;
+        body["kind"] = json!("client");
+        body["message"] = json!(message);
+        self.fail_with(code, body, message)
+    }
+
     fn fail_with(&self, code: u8, detail: serde_json::Value, human: &str) -> u8 {
         match self.format {
             OutputFormat::Json => {

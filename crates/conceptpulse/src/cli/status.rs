@@ -3,12 +3,11 @@
 
 use std::time::Instant;
 
-use kiro_sdk::KiroClient;
+use kiro_sdk::{ClientConfig, KiroClient};
 use serde::Serialize;
 
 use super::exit;
 use super::output::{Output, table};
-use crate::settings::Settings;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,8 +29,9 @@ struct ServiceOut {
 }
 
 /// `conceptpulse status`. Exits 4 when the server cannot be reached.
-pub async fn status(settings: &Settings, out: Output) -> u8 {
-    let client = match KiroClient::new(settings.client_config()) {
+pub async fn status(config: ClientConfig, out: Output) -> u8 {
+    let config_url = config.server_url.clone();
+    let client = match KiroClient::new(config) {
         Ok(client) => client,
         Err(e) => return out.fail(&e),
     };
@@ -58,7 +58,7 @@ pub async fn status(settings: &Settings, out: Output) -> u8 {
         _ => "degraded",
     };
     let value = StatusOut {
-        server: settings.server_url(),
+        server: config_url,
         connection,
         api_version: discovery.api_version,
         server_version: discovery.server_version,

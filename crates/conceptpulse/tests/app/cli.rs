@@ -65,7 +65,7 @@ async fn sign_in_status_and_sign_out(app: App) -> anyhow::Result<()> {
     .await?;
     assert_eq!(login.status.code(), Some(0), "{login:?}");
     assert!(String::from_utf8_lossy(&login.stdout).contains("Signed in"));
-    let tokens = dir.path().join("tokens.json");
+    let tokens = dir.path().join("tokens").join("local.json");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -107,6 +107,68 @@ async fn an_unreachable_server_exits_4(mut app: App) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn environments_are_named_switched_and_validated(app: App) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = app.up.server.base_url();
+    // Without KIRO_SERVER_URL the CLI goes by its environments.
+    let run = async |args: &[&str]| -> anyhow::Result<Output> {
+        Ok(
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_conceptpulse"))
+                .args(args)
+                .env("CONCEPTPULSE_CONFIG_DIR", dir.path())
+                .env_remove("KIRO_SERVER_URL")
+                .env_remove("KIRO_ENV")
+                .output()
+                .await?,
+        )
+    };
+    let shown = json(&run(&["config", "show", "--output", "json"]).await?)?;
+    assert_eq!(shown["active"], "local");
+    assert_eq!(shown["settings"]["server_url"], "http://127.0.0.1:7700");
+
+    let added = run(&[
+        "config", "add", "staging", "--server", &server, "--output", "json",
+    ])
+    .await?;
+    assert_eq!(added.status.code(), Some(0), "{added:?}");
+    assert_eq!(
+        json(&added)?["environments"],
+        serde_json::json!(["local", "staging"])
+    );
+    let switched = json(&run(&["config", "use", "staging", "--output", "json"]).await?)?;
+    assert_eq!(switched["active"], "staging");
+    assert_eq!(switched["settings"]["server_url"], server.as_str());
+    let status = run(&["status", "--output", "json"]).await?;
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "status reaches the staging server"
+    );
+    assert_eq!(json(&status)?["server"], server.as_str());
+
+    let typo = run(&["config", "set", "servr_url", "http://x", "--output", "json"]).await?;
+    assert_eq!(typo.status.code(), Some(2));
+    let problem = &json(&typo)?["error"]["problems"][0];
+    assert!(
+        problem["suggestion"]
+            .as_str()
+            .is_some_and(|s| s.contains("server_url")),
+        "{problem}"
+    );
+    let unknown = run(&["config", "use", "stagign"]).await?;
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("staging"),
+        "suggests the nearest"
+    );
+    let after = json(&run(&["config", "show", "--output", "json"]).await?)?;
+    assert_eq!(
+        after["active"], "staging",
+        "a refused change changes nothing"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn completions_are_printed_for_each_shell() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
@@ -124,4 +186,8 @@ async fn completions_are_printed_for_each_shell() -> anyhow::Result<()> {
     Ok(())
 }
 
-crate::on_both_backends!(sign_in_status_and_sign_out, an_unreachable_server_exits_4);
+crate::on_both_backends!(
+    sign_in_status_and_sign_out,
+    an_unreachable_server_exits_4,
+    environments_are_named_switched_and_validated,
+);
