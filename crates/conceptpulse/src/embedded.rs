@@ -84,6 +84,8 @@ impl EmbeddedServer {
         if let Some(running) = self.running.take() {
             let _ = running.stop.send(());
             running.task.await??;
+            // Background tasks may still hold the old state: release its connections now.
+            self.state.store.close().await;
         }
         Ok(())
     }

@@ -226,6 +226,9 @@ pub trait StoreHealth: Send + Sync {
     async fn migrations_applied(&self) -> Result<bool, StoreError>;
     /// `sqlite` or `postgres`.
     fn backend_name(&self) -> &'static str;
+    /// Closes every connection (the pool's and the event listener's) once in-flight queries
+    /// finish; later calls fail. For a server that stops while its process goes on.
+    async fn close(&self);
 }
 
 /// Every aggregate's store.

@@ -12,9 +12,9 @@ use kiro_types::auth::TokenResponse;
 use tokio::sync::Mutex;
 
 use crate::CLIENT_ID;
-use crate::client::Transport;
 use crate::error::KiroError;
 use crate::store::{StoredTokens, TokenStore};
+use crate::transport::Transport;
 
 /// Refresh when the access token expires within this long.
 const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(30);

@@ -1,79 +1,101 @@
 //! [`KiroClient`]: discovery and the compatibility check, the one request path every typed
-//! call goes through (bearer auth, `Idempotency-Key` on each `POST`, retries), and the typed
-//! calls themselves. The HTTP plumbing of one attempt is [`Transport`].
+//! call goes through (bearer auth, `Idempotency-Key` on each `POST`, retries), the live state
+//! a client keeps (connection status, health book, `ETag` cache, event socket) and live
+//! reconfiguration. The HTTP plumbing of one attempt is [`Transport`]; reads through the
+//! cache, batches, pages, events, the health monitor and service handles have modules of
+//! their own that extend this type.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock, Weak};
 
-use kiro_types::auth::{MeOut, TokenResponse};
+use kiro_types::auth::MeOut;
 use kiro_types::discovery::{HealthOut, ServiceInfo, ServicesOut};
 use reqwest::Method;
-use reqwest::header::{ETAG, IF_MATCH, IF_NONE_MATCH, RETRY_AFTER};
 use serde::de::DeserializeOwned;
+use tokio::sync::watch;
 
 use crate::auth::{AuthBridge, Credentials};
-use crate::call::{Call, Reply, decode};
-use crate::config::{ClientConfig, RetryPolicy};
+use crate::cache::{CacheStats, EtagCache};
+use crate::call::{Call, Reply};
+use crate::config::ClientConfig;
 use crate::error::KiroError;
-use crate::retry::{Backoff, RetryBudget, parse_retry_after};
+use crate::health::HealthReport;
+use crate::monitor::HealthMonitor;
+use crate::retry::Backoff;
+use crate::status::ConnectionStatus;
 use crate::store::TokenStore;
+use crate::sync::SyncHub;
+use crate::transport::{Attempt, Endpoint, Transport};
 
 /// The code that makes the client refresh its token and try once more.
 const TOKEN_EXPIRED: &str = "auth.token_expired";
 
 /// A connection to one Kiro server. Cheap to clone: clones share the connection pool, the
-/// tokens, the retry budget and the statistics.
+/// tokens, the retry budget, the statistics, the cache, the event socket and the
+/// configuration (a `reconfigure` through one clone is seen by all). Background tasks stop
+/// when the last clone (or the last event stream) is dropped.
 #[derive(Clone)]
 pub struct KiroClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    config: ClientConfig,
-    transport: Transport,
-    auth: AuthBridge,
+pub(crate) struct Inner {
+    config: RwLock<ClientConfig>,
+    pub(crate) transport: Transport,
+    pub(crate) auth: AuthBridge,
     discovery: RwLock<Option<ServicesOut>>,
+    pub(crate) cache: EtagCache,
+    pub(crate) sync: SyncHub,
+    /// The monitor started from `ClientConfig::health_interval`.
+    monitor: Mutex<Option<HealthMonitor>>,
+    /// Never sent on: background tasks await its closing, which is this client's end.
+    pub(crate) alive: watch::Sender<()>,
 }
 
 impl KiroClient {
     /// A client for `config` that has not talked to the server yet.
     pub fn new(config: ClientConfig) -> Result<Self, KiroError> {
-        // Already installed by someone else is fine: any ring provider will do.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .build()
-            .map_err(|e| KiroError::Connection(e.to_string()))?;
-        let transport = Transport {
-            http,
-            base_url: config.server_url.clone(),
-            retry: config.retry.clone(),
-            budget: RetryBudget::new(config.retry.budget),
-            attempts: AtomicU64::new(0),
-            retries: AtomicU64::new(0),
-        };
+        let transport = Transport::new(&config)?;
         let auth = AuthBridge::new(config.token_file.clone().map(TokenStore::new));
         Ok(Self {
             inner: Arc::new(Inner {
-                config,
+                cache: EtagCache::new(config.cache_capacity),
+                config: RwLock::new(config),
                 transport,
                 auth,
                 discovery: RwLock::new(None),
+                sync: SyncHub::default(),
+                monitor: Mutex::new(None),
+                alive: watch::Sender::new(()),
             }),
         })
     }
 
-    /// Discovers the server's services (with retries) and checks that its API version is one
-    /// this client supports.
+    /// Discovers the server's services (with retries), checks that its API version is one
+    /// this client supports, and starts the health monitor when the configuration asks.
     pub async fn connect(config: ClientConfig) -> Result<Self, KiroError> {
+        let interval = config.health_interval;
         let client = Self::new(config)?;
         client.fetch_services().await?;
+        if let Some(interval) = interval {
+            let monitor = client.start_health_monitor(interval);
+            if let Ok(mut slot) = client.inner.monitor.lock() {
+                *slot = Some(monitor);
+            }
+        }
         Ok(client)
     }
 
-    pub fn config(&self) -> &ClientConfig {
-        &self.inner.config
+    pub(crate) fn downgrade(&self) -> Weak<Inner> {
+        Arc::downgrade(&self.inner)
+    }
+
+    /// The configuration in force (the latest `reconfigure`).
+    pub fn config(&self) -> ClientConfig {
+        match self.inner.config.read() {
+            Ok(config) => config.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     /// The services found by the last discovery (empty before `connect`).
@@ -86,13 +108,17 @@ impl KiroClient {
         self.inner.discovery.read().ok().and_then(|d| d.clone())
     }
 
+    pub(crate) fn set_discovery(&self, out: ServicesOut) {
+        if let Ok(mut discovery) = self.inner.discovery.write() {
+            *discovery = Some(out);
+        }
+    }
+
     /// `GET /v1/services`: checks compatibility and keeps the answer for [`Self::services`].
     pub async fn fetch_services(&self) -> Result<ServicesOut, KiroError> {
         let out: ServicesOut = self.request(Method::GET, "/v1/services", None).await?;
-        self.inner.config.check_compatible(&out.api_version)?;
-        if let Ok(mut discovery) = self.inner.discovery.write() {
-            *discovery = Some(out.clone());
-        }
+        self.config().check_compatible(&out.api_version)?;
+        self.set_discovery(out.clone());
         Ok(out)
     }
 
@@ -106,20 +132,30 @@ impl KiroClient {
         self.request(Method::GET, "/v1/auth/me", None).await
     }
 
-    /// Signs in: the password grant, or an API key kept as the bearer token.
+    /// Signs in: the password grant, or an API key kept as the bearer token. Cached answers
+    /// of whoever was signed in before are dropped.
     pub async fn authenticate(&self, credentials: Credentials) -> Result<(), KiroError> {
         let inner = &self.inner;
-        inner.auth.authenticate(&inner.transport, credentials).await
+        inner.cache.clear();
+        inner
+            .auth
+            .authenticate(&inner.transport, credentials)
+            .await?;
+        inner.sync.reconnect(false);
+        Ok(())
     }
 
     /// Signs in with the tokens of the configured token file; `false` when there are none.
     pub async fn authenticate_from_store(&self) -> Result<bool, KiroError> {
+        self.inner.cache.clear();
         self.inner.auth.authenticate_from_store().await
     }
 
-    /// Revokes the session server-side and forgets the tokens (and the token file).
+    /// Revokes the session server-side and forgets the tokens (and the token file) and the
+    /// cached answers.
     pub async fn logout(&self) -> Result<(), KiroError> {
         let inner = &self.inner;
+        inner.cache.clear();
         inner.auth.logout(&inner.transport).await
     }
 
@@ -144,6 +180,27 @@ impl KiroClient {
         self.inner.transport.retries.load(Ordering::Relaxed)
     }
 
+    /// How the client sees the server now: the outcome of its latest attempt (HTTP request
+    /// or event-socket connection), degraded while a service is known to be down.
+    pub fn connection_status(&self) -> ConnectionStatus {
+        self.inner.transport.status.current()
+    }
+
+    /// A receiver that wakes on every change of [`Self::connection_status`].
+    pub fn on_connection_change(&self) -> watch::Receiver<ConnectionStatus> {
+        self.inner.transport.status.watch()
+    }
+
+    /// Per-service availability, error rate and latencies (see [`crate::health`]).
+    pub fn health_status(&self) -> HealthReport {
+        self.inner.transport.health.report()
+    }
+
+    /// What the `ETag` cache has done so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.inner.cache.stats()
+    }
+
     /// Sends `body` as JSON to `path` (e.g. `/v1/auth/me`) and decodes the answer as `T`
     /// (`()` for an empty body), through [`Self::call`].
     pub async fn request<T: DeserializeOwned>(
@@ -160,15 +217,25 @@ impl KiroClient {
     /// The one request path. Retryable failures are retried with backoff, within
     /// `max_attempts` and the retry budget; a `POST` keeps one `Idempotency-Key` (the call's,
     /// else a generated one) across its retries; a 401 `auth.token_expired` refreshes the
-    /// token once and tries again.
+    /// token once and tries again. A successful write drops the cached answers of its path.
     pub async fn call(&self, call: Call) -> Result<Reply, KiroError> {
+        let endpoint = self.inner.transport.endpoint();
+        let reply = self.call_on(&endpoint, &call).await?;
+        if call.method != Method::GET && call.method != Method::HEAD {
+            self.inner.cache.invalidate_path(&call.path);
+        }
+        Ok(reply)
+    }
+
+    /// [`Self::call`] against `endpoint`, which need not be the current one yet.
+    async fn call_on(&self, endpoint: &Endpoint, call: &Call) -> Result<Reply, KiroError> {
         let (transport, auth) = (&self.inner.transport, &self.inner.auth);
         let key = match (&call.idempotency_key, call.method == Method::POST) {
             (Some(key), _) => Some(key.clone()),
             (None, true) => Some(uuid::Uuid::now_v7().to_string()),
             (None, false) => None,
         };
-        let mut backoff = Backoff::new(&transport.retry);
+        let mut backoff = Backoff::new(&endpoint.retry);
         let mut refreshed = false;
         let mut tries = 1;
         loop {
@@ -177,17 +244,17 @@ impl KiroClient {
             let result = match &bearer {
                 Ok(token) => {
                     let attempt = Attempt {
-                        call: &call,
+                        call,
                         bearer: token.as_deref(),
                         idempotency_key: key.as_deref(),
                     };
-                    transport.send_once(attempt).await
+                    transport.send_once(endpoint, attempt).await
                 }
                 Err(e) => Err(e.clone()),
             };
             let error = match result {
                 Ok(reply) => {
-                    transport.budget.deposit();
+                    endpoint.budget.deposit();
                     return Ok(reply);
                 }
                 Err(error) => error,
@@ -201,8 +268,8 @@ impl KiroClient {
                 }
             }
             if !error.retryable()
-                || tries >= transport.retry.max_attempts
-                || !transport.budget.withdraw()
+                || tries >= endpoint.retry.max_attempts
+                || !endpoint.budget.withdraw()
             {
                 return Err(error);
             }
@@ -211,95 +278,43 @@ impl KiroClient {
             tokio::time::sleep(backoff.next_delay(error.retry_after())).await;
         }
     }
-}
 
-/// One HTTP attempt.
-struct Attempt<'a> {
-    call: &'a Call,
-    bearer: Option<&'a str>,
-    idempotency_key: Option<&'a str>,
-}
-
-/// The HTTP side: the connection pool, the retry settings and budget, the counters.
-pub(crate) struct Transport {
-    http: reqwest::Client,
-    base_url: String,
-    retry: RetryPolicy,
-    budget: RetryBudget,
-    attempts: AtomicU64,
-    retries: AtomicU64,
-}
-
-impl Transport {
-    async fn send_once(&self, attempt: Attempt<'_>) -> Result<Reply, KiroError> {
-        let call = attempt.call;
-        let url = format!("{}{}", self.base_url, call.path);
-        let mut request = self.http.request(call.method.clone(), url);
-        if let Some(token) = attempt.bearer {
-            request = request.bearer_auth(token);
-        }
-        if let Some(key) = attempt.idempotency_key {
-            request = request.header("Idempotency-Key", key);
-        }
-        if let Some(etag) = &call.if_match {
-            request = request.header(IF_MATCH, etag);
-        }
-        if let Some(etag) = &call.if_none_match {
-            request = request.header(IF_NONE_MATCH, etag);
-        }
-        if let Some(body) = &call.body {
-            request = request.json(body);
-        }
-        self.execute(request).await
+    /// One attempt without credentials or retries (the health monitor's polls).
+    pub(crate) async fn attempt_once(&self, call: &Call) -> Result<Reply, KiroError> {
+        let transport = &self.inner.transport;
+        let endpoint = transport.endpoint();
+        let attempt = Attempt {
+            call,
+            bearer: None,
+            idempotency_key: None,
+        };
+        transport.send_once(&endpoint, attempt).await
     }
 
-    /// One form `POST` (the token and revocation endpoints), never retried: a refresh token
-    /// is single-use, so resending a grant that may have reached the server would revoke it.
-    pub(crate) async fn post_form(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> Result<Vec<u8>, KiroError> {
-        let url = format!("{}{path}", self.base_url);
-        Ok(self.execute(self.http.post(url).form(form)).await?.body)
-    }
-
-    pub(crate) async fn token_grant(
-        &self,
-        form: &[(&str, &str)],
-    ) -> Result<TokenResponse, KiroError> {
-        decode(&self.post_form("/v1/auth/token", form).await?)
-    }
-
-    async fn execute(&self, request: reqwest::RequestBuilder) -> Result<Reply, KiroError> {
-        self.attempts.fetch_add(1, Ordering::Relaxed);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| KiroError::from_reqwest(&e))?;
-        let status = response.status();
-        let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-        let etag = response
-            .headers()
-            .get(ETAG)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| KiroError::from_reqwest(&e))?;
-        if status.is_success() || status == reqwest::StatusCode::NOT_MODIFIED {
-            Ok(Reply {
-                status: status.as_u16(),
-                etag,
-                body: bytes.to_vec(),
-            })
-        } else {
-            Err(KiroError::from_response(
-                status.as_u16(),
-                retry_after,
-                &bytes,
-            ))
+    /// Switches to `config` without building a new client: discovers the server it names
+    /// (with its timeout and retry policy) and checks compatibility, then swaps the
+    /// endpoint, so that every clone, the health monitor and the event socket use it. The
+    /// event socket reconnects. A different server URL also drops the cache, the health
+    /// figures and the event position (event ids belong to one server). On an error nothing
+    /// changes. Tokens are kept: sign in again when the new server does not know them.
+    pub async fn reconfigure(&self, config: ClientConfig) -> Result<(), KiroError> {
+        let endpoint = Arc::new(Endpoint::new(&config)?);
+        let reply = self.call_on(&endpoint, &Call::get("/v1/services")).await?;
+        let out: ServicesOut = reply.json()?;
+        config.check_compatible(&out.api_version)?;
+        let moved = self.config().server_url != config.server_url;
+        let inner = &self.inner;
+        inner.transport.set_endpoint(endpoint);
+        if moved {
+            inner.cache.clear();
+            inner.transport.health.reset();
         }
+        self.set_discovery(out);
+        match inner.config.write() {
+            Ok(mut current) => *current = config,
+            Err(poisoned) => *poisoned.into_inner() = config,
+        }
+        inner.sync.reconnect(moved);
+        Ok(())
     }
 }

@@ -44,6 +44,15 @@ pub struct ClientConfig {
     pub supported_api: (String, String),
     /// A JSON file (mode 0600) where tokens are kept between runs.
     pub token_file: Option<PathBuf>,
+    /// How many GET answers the `ETag` cache keeps (0: no caching).
+    pub cache_capacity: usize,
+    /// How many of the last attempts per service the health figures cover.
+    pub health_window: usize,
+    /// When set, `connect` starts the health monitor polling at this interval.
+    pub health_interval: Option<Duration>,
+    /// The event socket is reconnected when nothing (not even a heartbeat) arrived for this
+    /// long; the server sends a heartbeat every 20 s.
+    pub event_idle_timeout: Duration,
 }
 
 impl ClientConfig {
@@ -55,6 +64,10 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             supported_api: (kiro_types::API_VERSION.to_owned(), "1.x".to_owned()),
             token_file: None,
+            cache_capacity: 256,
+            health_window: 100,
+            health_interval: None,
+            event_idle_timeout: Duration::from_secs(60),
         }
     }
 

@@ -35,8 +35,8 @@ pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App>
     })
 }
 
-/// Serves until `shutdown` completes, then stops accepting connections and waits up to
-/// `server.shutdown_grace_secs` for in-flight requests.
+/// Serves until `shutdown` completes, then stops accepting connections, closes open event
+/// streams and waits up to `server.shutdown_grace_secs` for in-flight requests.
 pub async fn serve(
     listener: TcpListener,
     app: App,
@@ -44,12 +44,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(app.state.config.server.shutdown_grace_secs);
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
+    let state = app.state.clone();
     let service = app
         .router
         .into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         tracing::info!("shutting down: finishing in-flight requests");
+        // WebSockets are upgraded out of the server's tracking: tell them to close.
+        state.hub.close();
         let _ = signalled_tx.send(());
     });
     let deadline = async move {

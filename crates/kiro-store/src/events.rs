@@ -231,9 +231,21 @@ impl EventStore for SqlStore {
 }
 
 /// Listens for other processes' commits on PostgreSQL and bumps the head watch. Ends when the
-/// store is dropped. After every (re)connection it nudges watchers so they catch up on what
-/// was committed while it was not listening.
-pub(crate) async fn listen_for_commits(url: String, head: Weak<watch::Sender<i64>>) {
+/// store is closed or dropped (`stop` turns `true` or its sender goes). After every
+/// (re)connection it nudges watchers so they catch up on what was committed while it was not
+/// listening.
+pub(crate) async fn listen_for_commits(
+    url: String,
+    head: Weak<watch::Sender<i64>>,
+    mut stop: watch::Receiver<bool>,
+) {
+    tokio::select! {
+        () = listen(url, head) => {}
+        _ = stop.wait_for(|stopped| *stopped) => {}
+    }
+}
+
+async fn listen(url: String, head: Weak<watch::Sender<i64>>) {
     let mut backoff = Duration::from_millis(100);
     loop {
         if head.strong_count() == 0 {

@@ -37,4 +37,9 @@ impl StoreHealth for SqlStore {
     fn backend_name(&self) -> &'static str {
         self.backend().name()
     }
+
+    async fn close(&self) {
+        self.stop_listening();
+        self.pool().close().await;
+    }
 }

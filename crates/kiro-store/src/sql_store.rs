@@ -73,6 +73,8 @@ pub struct SqlStore {
     backend: Backend,
     /// The highest event id this process knows of; see [`crate::events`].
     head: Arc<watch::Sender<i64>>,
+    /// `true` (or dropped with the last clone) stops the PostgreSQL event listener.
+    stop: Arc<watch::Sender<bool>>,
 }
 
 impl SqlStore {
@@ -114,17 +116,25 @@ impl SqlStore {
             .await
             .store()?;
         let head = Arc::new(watch::channel(current).0);
+        let (stop, stopped) = watch::channel(false);
         if backend == Backend::Postgres {
             tokio::spawn(crate::events::listen_for_commits(
                 url.to_owned(),
                 Arc::downgrade(&head),
+                stopped,
             ));
         }
         Ok(SqlStore {
             pool,
             backend,
             head,
+            stop: Arc::new(stop),
         })
+    }
+
+    /// Ends the PostgreSQL event listener (it also ends when the last clone is dropped).
+    pub(crate) fn stop_listening(&self) {
+        self.stop.send_replace(true);
     }
 
     /// Tells this process's watchers that event `id` is committed.

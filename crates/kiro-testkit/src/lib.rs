@@ -80,6 +80,8 @@ impl TestServer {
         if let Some(task) = self.task.take() {
             task.await??;
         }
+        // Background tasks may still hold the old state: release its connections now.
+        self.state.store.close().await;
         Ok(())
     }
 

@@ -2,13 +2,11 @@
 
 use kiro_sdk::kiro_types::auth::{ApiKeyCreatedOut, PrincipalKind};
 use kiro_sdk::{Credentials, KiroClient, KiroError, Method, TokenStore};
-use kiro_testkit::spawn_server;
+use kiro_testkit::TestServer;
 
 use crate::{admin, connect, fast_config};
 
-#[tokio::test]
-async fn password_sign_in_then_me_names_the_user() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn password_sign_in_then_me_names_the_user(server: TestServer) -> anyhow::Result<()> {
     let client = connect(&server).await?;
 
     client.authenticate(admin(&server)).await?;
@@ -19,9 +17,7 @@ async fn password_sign_in_then_me_names_the_user() -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_wrong_password_is_an_invalid_grant() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn a_wrong_password_is_an_invalid_grant(server: TestServer) -> anyhow::Result<()> {
     let client = connect(&server).await?;
 
     let result = client
@@ -40,9 +36,9 @@ async fn a_wrong_password_is_an_invalid_grant() -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn an_api_key_made_by_a_post_signs_in_as_a_bearer_token() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn an_api_key_made_by_a_post_signs_in_as_a_bearer_token(
+    server: TestServer,
+) -> anyhow::Result<()> {
     let user = connect(&server).await?;
     user.authenticate(admin(&server)).await?;
 
@@ -62,9 +58,9 @@ async fn an_api_key_made_by_a_post_signs_in_as_a_bearer_token() -> anyhow::Resul
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_requests_after_expiry_share_one_refresh() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn concurrent_requests_after_expiry_share_one_refresh(
+    server: TestServer,
+) -> anyhow::Result<()> {
     let client = connect(&server).await?;
     client.authenticate(admin(&server)).await?;
     server.clock.advance(chrono::Duration::minutes(16));
@@ -87,9 +83,7 @@ async fn concurrent_requests_after_expiry_share_one_refresh() -> anyhow::Result<
     Ok(())
 }
 
-#[tokio::test]
-async fn logout_revokes_the_session_on_the_server() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn logout_revokes_the_session_on_the_server(server: TestServer) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut config = fast_config(&server.base_url);
     config.token_file = Some(dir.path().join("a.json"));
@@ -120,3 +114,11 @@ async fn logout_revokes_the_session_on_the_server() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+kiro_testkit::on_both_backends!(
+    password_sign_in_then_me_names_the_user,
+    a_wrong_password_is_an_invalid_grant,
+    an_api_key_made_by_a_post_signs_in_as_a_bearer_token,
+    concurrent_requests_after_expiry_share_one_refresh,
+    logout_revokes_the_session_on_the_server,
+);

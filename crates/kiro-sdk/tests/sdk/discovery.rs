@@ -1,14 +1,11 @@
 //! Discovery and the API compatibility check.
 
 use kiro_sdk::{KiroClient, KiroError};
-use kiro_testkit::spawn_server;
+use kiro_testkit::TestServer;
 
 use crate::{connect, fast_config};
 
-#[tokio::test]
-async fn connect_lists_the_six_services() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
-
+async fn connect_lists_the_six_services(server: TestServer) -> anyhow::Result<()> {
     let client = connect(&server).await?;
 
     let mut names: Vec<String> = client.services().into_iter().map(|s| s.name).collect();
@@ -31,9 +28,9 @@ async fn connect_lists_the_six_services() -> anyhow::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_client_of_another_major_version_is_incompatible() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn a_client_of_another_major_version_is_incompatible(
+    server: TestServer,
+) -> anyhow::Result<()> {
     let mut config = fast_config(&server.base_url);
     config.supported_api = ("2.0".into(), "2.x".into());
 
@@ -50,9 +47,7 @@ async fn a_client_of_another_major_version_is_incompatible() -> anyhow::Result<(
     Ok(())
 }
 
-#[tokio::test]
-async fn health_reports_the_server() -> anyhow::Result<()> {
-    let server = spawn_server().await?;
+async fn health_reports_the_server(server: TestServer) -> anyhow::Result<()> {
     let client = connect(&server).await?;
 
     let health = client.health().await?;
@@ -61,3 +56,9 @@ async fn health_reports_the_server() -> anyhow::Result<()> {
     assert!(!health.checks.is_empty());
     Ok(())
 }
+
+kiro_testkit::on_both_backends!(
+    connect_lists_the_six_services,
+    a_client_of_another_major_version_is_incompatible,
+    health_reports_the_server,
+);

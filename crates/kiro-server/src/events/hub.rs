@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::extract::ws::Utf8Bytes;
 use kiro_core::Store;
 use kiro_types::events::{Event, ServerMessage};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How often the pump re-reads the log even without a notification (a safety net for a
 /// notification lost while the PostgreSQL listener reconnects).
@@ -28,13 +28,19 @@ pub struct Published {
 /// Fan-out of committed events within one process.
 pub struct EventHub {
     sender: broadcast::Sender<Arc<Published>>,
+    /// Turns `true` when the server shuts down: open connections close so that clients
+    /// reconnect (to this server once it is back, or to another replica).
+    closing: watch::Sender<bool>,
 }
 
 impl EventHub {
     /// Starts the pump; it stops when the hub is dropped.
     pub async fn start(store: Arc<dyn Store>, buffer: usize) -> Arc<Self> {
         let (sender, _) = broadcast::channel(buffer.max(16));
-        let hub = Arc::new(Self { sender });
+        let hub = Arc::new(Self {
+            sender,
+            closing: watch::Sender::new(false),
+        });
         let start = store.events_head().await.unwrap_or(0);
         tokio::spawn(pump(store, Arc::downgrade(&hub), start));
         hub
@@ -43,6 +49,16 @@ impl EventHub {
     /// A receiver of every event published from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
+    }
+
+    /// Tells every open connection to close (the server is shutting down).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Completes once [`Self::close`] has been called.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 }
 

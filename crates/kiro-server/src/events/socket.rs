@@ -62,8 +62,17 @@ impl Connection {
         heartbeat.tick().await;
         let idle = Duration::from_secs(config.idle_timeout_secs);
         let max = usize::try_from(config.max_message_bytes).unwrap_or(usize::MAX);
+        let mut closing = self.state.hub.closing();
+        if *closing.borrow_and_update() {
+            return Err(Close::Gone);
+        }
         loop {
             tokio::select! {
+                // The hub only ever turns to closing (or goes away with the server).
+                _ = closing.changed() => {
+                    let _ = self.socket.send(Message::Close(None)).await;
+                    return Err(Close::Gone);
+                }
                 frame = self.socket.recv() => {
                     let Some(Ok(frame)) = frame else { return Err(Close::Gone) };
                     self.last_heard = Instant::now();
