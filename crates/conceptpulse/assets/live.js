@@ -40,7 +40,7 @@
     if (!list) return;
     var event = JSON.parse(e.data);
     var item = document.createElement("li");
-    item.textContent = event.type + " · " + event.topic + " · " + new Date(event.timestamp).toLocaleTimeString();
+    item.textContent = event.type + " · " + event.topic + " · " + new Date(event.at).toLocaleTimeString();
     var placeholder = list.querySelector(".muted");
     if (placeholder) placeholder.remove();
     list.insertBefore(item, list.firstChild);

@@ -43,8 +43,9 @@ pub struct Up {
 impl Up {
     /// Starts the embedded server from `config`, then the web UI on `listen`.
     pub async fn start(config: Config, listen: &str) -> anyhow::Result<Self> {
+        let queue_dir = config.data_dir().join("conceptpulse").join("queues");
         let (server, admin) = EmbeddedServer::start(config).await?;
-        let web = WebState::new(ClientConfig::new(server.base_url()))?;
+        let web = WebState::new(ClientConfig::new(server.base_url()), queue_dir).await?;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -98,7 +99,11 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
 
 /// `conceptpulse web --server URL`: the UI alone.
 pub async fn web(server_url: String, listen: &str) -> anyhow::Result<()> {
-    let state = WebState::new(ClientConfig::new(server_url.clone()))?;
+    let queue_dir = dirs::data_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("conceptpulse")
+        .join("queues");
+    let state = WebState::new(ClientConfig::new(server_url.clone()), queue_dir).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;

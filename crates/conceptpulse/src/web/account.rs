@@ -178,11 +178,8 @@ async fn sign_in(state: &WebState, email: &str, password: &str) -> Result<Sessio
         .user
         .map(|u| (u.name, u.email))
         .unwrap_or_else(|| (email.to_owned(), email.to_owned()));
-    Ok(Session {
-        client,
-        name,
-        email,
-    })
+    let queue_file = state.queue_file();
+    Session::start(client, name, email, &queue_file).await
 }
 
 /// The status and the sentence a form shows for `error`; `rejected` for a refused request

@@ -1,6 +1,8 @@
-//! `GET /live`: Server-Sent Events for the open pages. The stream sends the connection
-//! badge (`status`) and the service table (`health`) whenever they change, and the signed-in
-//! user's Kiro events (`kiro`) as kiro-sdk's subscription delivers them.
+//! `GET /live`: Server-Sent Events for the open pages, fed by kiro-sdk. The stream sends the
+//! connection badge (`status`) the moment the UI client's status changes, the service table
+//! (`health`) and the sync panel (`sync`) when they change (checked once a second, as the
+//! health monitor polls), and the signed-in user's Kiro events (`kiro`) as the session's
+//! subscription delivers them.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -8,49 +10,82 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
+use tokio::sync::mpsc;
 
-use super::WebState;
 use super::session::SignedIn;
-use super::view;
+use super::sync::SyncView;
+use super::{WebState, view};
 
-/// How often the stream re-reads the server's health.
-pub const HEALTH_INTERVAL: Duration = Duration::from_secs(1);
+/// How often the health table and the sync panel are compared with what was last sent.
+const REFRESH: Duration = Duration::from_secs(1);
 
 pub async fn stream(
     State(state): State<WebState>,
-    _signed_in: SignedIn,
+    signed_in: SignedIn,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let events = async_stream(state);
+    let (tx, rx) = mpsc::channel::<Event>(64);
+    tokio::spawn(feed(state, signed_in, tx));
+    let events = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|event| (Ok(event), rx))
+    });
     Sse::new(events).keep_alive(KeepAlive::default())
 }
 
-fn async_stream(state: WebState) -> impl Stream<Item = Result<Event, Infallible>> {
-    futures::stream::unfold(
-        (state, None::<String>, None::<String>),
-        |(state, mut last_status, mut last_health)| async move {
-            loop {
-                let overview = view::overview(&state).await;
-                let status = serde_json::to_string(&overview.connection).unwrap_or_default();
-                let health = serde_json::to_string(&serde_json::json!({
-                    "services": overview.services
-                }))
-                .unwrap_or_default();
-                let mut batch = Vec::new();
-                if last_status.as_deref() != Some(status.as_str()) {
-                    batch.push(Event::default().event("status").data(status.clone()));
-                    last_status = Some(status);
+/// Sends the page's updates until the browser goes away (the channel closes).
+async fn feed(state: WebState, signed_in: SignedIn, tx: mpsc::Sender<Event>) {
+    let session = signed_in.session;
+    let mut status = state.system.on_connection_change();
+    // A subscription that cannot start (e.g. Kiro is down) leaves the other updates running;
+    // the SDK's stream itself reconnects once it exists.
+    let mut kiro = session.client.subscribe(["*"]).ok();
+    let mut tick = tokio::time::interval(REFRESH);
+    let (mut last_health, mut last_sync) = (String::new(), String::new());
+    status.mark_changed();
+    loop {
+        let event = tokio::select! {
+            changed = status.changed() => {
+                if changed.is_err() {
+                    return;
                 }
-                if last_health.as_deref() != Some(health.as_str()) {
-                    batch.push(Event::default().event("health").data(health.clone()));
-                    last_health = Some(health);
-                }
-                if !batch.is_empty() {
-                    let items = futures::stream::iter(batch.into_iter().map(Ok));
-                    return Some((items, (state, last_status, last_health)));
-                }
-                tokio::time::sleep(HEALTH_INTERVAL).await;
+                let view = view::status_view(*status.borrow_and_update());
+                json_event("status", &view)
             }
-        },
-    )
-    .flatten()
+            _ = tick.tick() => {
+                let health = serde_json::json!({ "services": view::overview(&state).services });
+                let sync = SyncView::of(&session).await;
+                let health_text = health.to_string();
+                let sync_text = serde_json::to_string(&sync).unwrap_or_default();
+                if health_text != last_health {
+                    last_health = health_text.clone();
+                    if tx.send(Event::default().event("health").data(health_text)).await.is_err() {
+                        return;
+                    }
+                }
+                if sync_text == last_sync {
+                    continue;
+                }
+                last_sync = sync_text.clone();
+                Event::default().event("sync").data(sync_text)
+            }
+            Some(event) = next(&mut kiro) => json_event("kiro", &event),
+        };
+        if tx.send(event).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn next(
+    stream: &mut Option<kiro_sdk::EventStream>,
+) -> Option<kiro_sdk::kiro_types::events::Event> {
+    match stream {
+        Some(stream) => stream.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn json_event(kind: &str, value: &impl serde::Serialize) -> Event {
+    Event::default()
+        .event(kind)
+        .data(serde_json::to_string(value).unwrap_or_default())
 }

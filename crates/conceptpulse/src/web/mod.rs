@@ -12,32 +12,57 @@ pub mod sync;
 mod view;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use kiro_sdk::{ClientConfig, KiroClient, KiroError};
+use kiro_sdk::{ClientConfig, HealthMonitor, KiroClient, KiroError};
 
 use self::session::SessionStore;
+
+/// How often the UI's own client checks the server's health.
+pub const HEALTH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct WebState {
     /// The configuration each session's client starts from (server URL, timeouts).
     pub client_config: ClientConfig,
-    /// A client that is never signed in: discovery, health and the connection badge.
+    /// A client that is never signed in: discovery, the health monitor behind the
+    /// connection badge and the service table.
     pub system: KiroClient,
     pub sessions: SessionStore,
+    /// Where sessions keep their offline queues.
+    queue_dir: PathBuf,
+    _monitor: Arc<HealthMonitor>,
 }
 
 impl WebState {
-    /// The state for a UI talking to the Kiro server of `client_config`.
-    pub fn new(client_config: ClientConfig) -> Result<Self, KiroError> {
+    /// The state for a UI talking to the Kiro server of `client_config`, keeping offline
+    /// queues in `queue_dir`. Starts the health monitor (one poll done before returning, so
+    /// the first page already knows how Kiro is).
+    pub async fn new(client_config: ClientConfig, queue_dir: PathBuf) -> Result<Self, KiroError> {
         let system = KiroClient::new(client_config.clone())?;
+        // An unreachable server is a state to show, not a reason to refuse to start.
+        let _ = system.poll_health().await;
+        let monitor = system.start_health_monitor(HEALTH_INTERVAL);
+        std::fs::create_dir_all(&queue_dir)
+            .map_err(|e| KiroError::Offline(format!("{}: {e}", queue_dir.display())))?;
         Ok(Self {
             client_config,
             system,
             sessions: SessionStore::default(),
+            queue_dir,
+            _monitor: Arc::new(monitor),
         })
+    }
+
+    /// A new offline-queue file for one session.
+    pub fn queue_file(&self) -> PathBuf {
+        self.queue_dir
+            .join(format!("session-{}.db", kiro_core::secret::generate_id("")))
     }
 
     /// A fresh client for one browser session.

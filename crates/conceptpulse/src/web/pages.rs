@@ -4,13 +4,13 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use kiro_sdk::Method;
 use kiro_sdk::kiro_types::page::Page;
 use kiro_sdk::kiro_types::workspace::WorkspaceOut;
+use kiro_sdk::{Call, Method, Submitted};
 use serde::Deserialize;
 
 use super::account::explain;
@@ -45,6 +45,8 @@ struct DashboardPage {
     workspaces: Vec<String>,
     cards: Vec<Card>,
     assessment_status: &'static str,
+    notice: Option<String>,
+    pending: usize,
 }
 
 #[derive(Template)]
@@ -80,7 +82,7 @@ pub async fn home(State(state): State<WebState>, jar: CookieJar) -> Redirect {
 }
 
 pub async fn onboarding_page(State(state): State<WebState>, signed_in: SignedIn) -> Response {
-    let overview = view::overview(&state).await;
+    let overview = view::overview(&state);
     render::ok(&OnboardingPage {
         active: "",
         status: overview.connection.status,
@@ -107,31 +109,34 @@ pub async fn onboarding(
         render::page(status, &page)
     };
     if subject.is_empty() {
-        let status = view::overview(&state).await.connection.status;
+        let status = view::overview(&state).connection.status;
         let error = "Name what you are studying, or skip for now.".to_owned();
         return failed(StatusCode::UNPROCESSABLE_ENTITY, error, status);
     }
-    let created: Result<WorkspaceOut, _> = signed_in
-        .session
-        .client
-        .request(
-            Method::POST,
-            "/v1/workspaces",
-            Some(serde_json::json!({ "name": subject })),
-        )
-        .await;
-    match created {
-        Ok(_) => Redirect::to("/dashboard").into_response(),
+    let call = Call::post("/v1/workspaces").json(serde_json::json!({ "name": subject }));
+    match signed_in.session.queue.submit(call).await {
+        Ok(Submitted::Sent(_)) => Redirect::to("/dashboard").into_response(),
+        Ok(Submitted::Queued { .. }) => Redirect::to("/dashboard?queued=1").into_response(),
         Err(e) => {
             let (status, message) = explain(&e, "This workspace cannot be created.");
-            let connection = view::overview(&state).await.connection.status;
+            let connection = view::overview(&state).connection.status;
             failed(status, message, connection)
         }
     }
 }
 
-pub async fn dashboard(State(state): State<WebState>, signed_in: SignedIn) -> Response {
-    let overview = view::overview(&state).await;
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    queued: Option<String>,
+}
+
+pub async fn dashboard(
+    State(state): State<WebState>,
+    signed_in: SignedIn,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    let overview = view::overview(&state);
     let workspaces: Result<Page<WorkspaceOut>, _> = signed_in
         .session
         .client
@@ -185,11 +190,16 @@ pub async fn dashboard(State(state): State<WebState>, signed_in: SignedIn) -> Re
         workspaces,
         cards,
         assessment_status: overview.status_of("assessment"),
+        notice: query.queued.map(|_| {
+            "Saved here. Kiro cannot be reached right now; your change reaches it as soon as it is back."
+                .to_owned()
+        }),
+        pending: signed_in.session.pending().await,
     })
 }
 
 pub async fn kiro(State(state): State<WebState>, signed_in: SignedIn) -> Response {
-    let overview = view::overview(&state).await;
+    let overview = view::overview(&state);
     let unavailable = overview.unavailable();
     render::ok(&KiroPage {
         active: "kiro",

@@ -11,30 +11,85 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use kiro_sdk::KiroClient;
-use tokio::sync::RwLock;
+use std::path::Path;
+
+use kiro_sdk::{ConflictPolicy, ConnectionStatus, KiroClient, KiroError, OfflineQueue};
+use tokio::sync::{Mutex, RwLock, watch};
+use tokio::task::JoinHandle;
 
 use super::WebState;
+use super::sync::ConflictRow;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "cp_session";
 
-/// One signed-in browser.
+/// One signed-in browser: its Kiro client, and the offline queue its changes go through
+/// (they wait there while Kiro is unreachable and are replayed, in order, when it returns).
 pub struct Session {
     pub client: KiroClient,
     pub name: String,
     pub email: String,
+    pub queue: OfflineQueue,
+    conflicts: Arc<Mutex<Vec<ConflictRow>>>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Session {
+    /// A session of `client` (signed in as `name` <`email`>) whose changes queue in `queue_file`.
+    pub async fn start(
+        client: KiroClient,
+        name: String,
+        email: String,
+        queue_file: &Path,
+    ) -> Result<Self, KiroError> {
+        let queue =
+            OfflineQueue::open(queue_file, client.clone(), ConflictPolicy::ServerWins).await?;
+        let conflicts = Arc::new(Mutex::new(Vec::new()));
+        let mut reports = queue.conflicts();
+        let kept = conflicts.clone();
+        let collect = tokio::spawn(async move {
+            while let Ok(report) = reports.recv().await {
+                kept.lock().await.push(ConflictRow::of(&report));
+            }
+        });
+        let (connected_tx, connected_rx) = watch::channel(false);
+        let mut status = client.on_connection_change();
+        let follow = tokio::spawn(async move {
+            loop {
+                let connected = *status.borrow_and_update() != ConnectionStatus::Offline;
+                connected_tx.send_if_modified(|c| std::mem::replace(c, connected) != connected);
+                if status.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        let replay = queue.replay_on(connected_rx);
+        Ok(Self {
+            client,
+            name,
+            email,
+            queue,
+            conflicts,
+            tasks: vec![collect, follow, replay],
+        })
+    }
+
     /// Changes made in this session that wait to reach the server.
     pub async fn pending(&self) -> usize {
-        0
+        self.queue.len().await.unwrap_or(0)
     }
 
     /// Conflicts resolved while syncing this session's changes.
-    pub async fn conflicts(&self) -> Vec<super::sync::ConflictRow> {
-        Vec::new()
+    pub async fn conflicts(&self) -> Vec<ConflictRow> {
+        self.conflicts.lock().await.clone()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 

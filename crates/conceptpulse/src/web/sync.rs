@@ -1,6 +1,7 @@
 //! The sync panel of the Kiro dashboard (requirement 8.5): how many changes wait to reach
 //! the server and which conflicts were resolved while syncing.
 
+use kiro_sdk::{ConflictReport, Resolution};
 use serde::Serialize;
 
 use super::session::Session;
@@ -11,6 +12,26 @@ pub struct ConflictRow {
     pub change: String,
     pub resolution: String,
     pub when: String,
+}
+
+impl ConflictRow {
+    /// How the dashboard lists `report`.
+    pub fn of(report: &ConflictReport) -> Self {
+        let call = &report.conflict.call;
+        let resolution = match &report.resolution {
+            Resolution::AlreadyApplied => "already applied on the server".to_owned(),
+            Resolution::ServerWins => "the server's version was kept".to_owned(),
+            Resolution::ClientWins => "your change was applied over the server's".to_owned(),
+            Resolution::Merged(_) => "merged".to_owned(),
+            Resolution::MergeDropped => "dropped by the merge".to_owned(),
+            Resolution::Failed(why) => format!("could not be resolved: {why}"),
+        };
+        Self {
+            change: format!("{} {}", call.method, call.path),
+            resolution,
+            when: chrono::Utc::now().format("%H:%M:%S").to_string(),
+        }
+    }
 }
 
 /// The sync panel.

@@ -2,10 +2,8 @@
 //! badge, each service's health for the Kiro dashboard, and the fallback text of a service
 //! that is not available. The same views feed the first render and the live updates.
 
-use std::time::Instant;
-
-use kiro_sdk::KiroError;
 use kiro_sdk::kiro_types::discovery::ServiceStatus;
+use kiro_sdk::{Availability, ConnectionStatus, ServiceHealthReport};
 use serde::Serialize;
 
 use super::WebState;
@@ -71,37 +69,29 @@ impl Overview {
     }
 }
 
-/// Asks the server, through the UI's own client, how it is.
-pub async fn overview(state: &WebState) -> Overview {
-    let started = Instant::now();
-    let health = state.system.health().await;
-    let latency = started.elapsed();
-    let discovery = state.system.fetch_services().await;
-    let connection = connection_view(health.as_ref().map(|h| h.status));
-    let api_version = discovery
-        .as_ref()
-        .map_or_else(|_| "unknown".to_owned(), |d| d.api_version.clone());
-    let reachable = health.is_ok();
+/// How Kiro is, as the UI's own client and its health monitor see it (no request made).
+pub fn overview(state: &WebState) -> Overview {
+    let connection = status_view(state.system.connection_status());
+    let api_version = state
+        .system
+        .discovery()
+        .map_or_else(|| "unknown".to_owned(), |d| d.api_version);
+    let report = state.system.health_status();
     let services = SERVICES
         .iter()
         .map(|name| {
-            let status = match &health {
-                Ok(h) => h
-                    .services
-                    .iter()
-                    .find(|s| s.name == *name)
-                    .map_or("unavailable", |s| service_status(s.status)),
-                Err(_) => "down",
-            };
+            let health = report.service(name);
+            let status = health.map_or("unavailable", row_status);
             ServiceRow {
                 name: (*name).to_owned(),
                 status,
-                latency: if reachable {
-                    format!("{} ms", latency.as_millis())
-                } else {
-                    "–".to_owned()
-                },
-                error_rate: if reachable { "0%" } else { "100%" }.to_owned(),
+                latency: health
+                    .and_then(|h| h.mean_latency)
+                    .map_or_else(|| "–".to_owned(), |l| format!("{} ms", l.as_millis())),
+                error_rate: health.map_or_else(
+                    || "–".to_owned(),
+                    |h| format!("{:.0}%", h.error_rate * 100.0),
+                ),
                 fallback: fallback(name, status),
             }
         })
@@ -113,33 +103,36 @@ pub async fn overview(state: &WebState) -> Overview {
     }
 }
 
-/// The badge for a health answer (or the failure to get one).
-pub fn connection_view(health: Result<ServiceStatus, &KiroError>) -> StatusView {
-    match health {
-        Ok(ServiceStatus::Available) => StatusView {
-            status: "connected",
-            text: "Kiro connected".into(),
-        },
-        Ok(_) => StatusView {
-            status: "degraded",
-            text: "Kiro degraded: some checks fail; cached data may be shown".into(),
-        },
-        Err(KiroError::Connection(_) | KiroError::Timeout) => StatusView {
-            status: "offline",
-            text: "Kiro offline: changes wait until it returns".into(),
-        },
-        Err(_) => StatusView {
-            status: "degraded",
-            text: "Kiro degraded: the server answers with errors".into(),
-        },
+/// A service's status word: the server's own `unavailable` (not offered) when it says so and
+/// answers, else the client's availability.
+fn row_status(health: &ServiceHealthReport) -> &'static str {
+    match (health.availability, health.server_status) {
+        (Availability::Down, Some(ServiceStatus::Unavailable))
+            if health.consecutive_failures == 0 =>
+        {
+            "unavailable"
+        }
+        (Availability::Up, _) => "up",
+        (Availability::Degraded, _) => "degraded",
+        (Availability::Down, _) => "down",
     }
 }
 
-fn service_status(status: ServiceStatus) -> &'static str {
+/// The badge for a connection status.
+pub fn status_view(status: ConnectionStatus) -> StatusView {
     match status {
-        ServiceStatus::Available => "up",
-        ServiceStatus::Degraded => "degraded",
-        ServiceStatus::Unavailable => "unavailable",
+        ConnectionStatus::Connected => StatusView {
+            status: "connected",
+            text: "Kiro connected".into(),
+        },
+        ConnectionStatus::Degraded => StatusView {
+            status: "degraded",
+            text: "Kiro degraded: some requests fail; cached data may be shown".into(),
+        },
+        ConnectionStatus::Offline => StatusView {
+            status: "offline",
+            text: "Kiro offline: your changes wait until it returns".into(),
+        },
     }
 }
 
@@ -176,18 +169,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_badge_follows_the_health_answer() {
+    fn the_badge_names_each_status() {
         assert_eq!(
-            connection_view(Ok(ServiceStatus::Available)).status,
-            "connected"
+            status_view(ConnectionStatus::Connected).text,
+            "Kiro connected"
         );
-        assert_eq!(
-            connection_view(Ok(ServiceStatus::Degraded)).status,
-            "degraded"
-        );
-        assert_eq!(connection_view(Err(&KiroError::Timeout)).status, "offline");
-        let refused = KiroError::Connection("refused".into());
-        assert_eq!(connection_view(Err(&refused)).status, "offline");
+        assert_eq!(status_view(ConnectionStatus::Degraded).status, "degraded");
+        assert_eq!(status_view(ConnectionStatus::Offline).status, "offline");
     }
 
     #[test]

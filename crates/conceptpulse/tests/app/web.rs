@@ -242,7 +242,48 @@ async fn the_badge_follows_the_api_when_it_stops_and_returns(mut app: App) -> an
     Ok(())
 }
 
+async fn a_change_made_offline_waits_and_lands_once_when_kiro_returns(
+    mut app: App,
+) -> anyhow::Result<()> {
+    let web = browser()?;
+    sign_up(&app, &web, "Di", "di@example.com").await?;
+    let mut stream = web.get(app.url("/live")).send().await?.bytes_stream();
+    let mut buffer = String::new();
+    await_event(&mut stream, &mut buffer, "status", "\"connected\"").await?;
+
+    app.up.server.halt().await?;
+    await_event(&mut stream, &mut buffer, "status", "\"offline\"").await?;
+    let queued = web
+        .post(app.url("/onboarding"))
+        .form(&[("subject", "Organic chemistry")])
+        .send()
+        .await?;
+    assert_eq!(location(&queued), "/dashboard?queued=1");
+    let dashboard = web
+        .get(app.url("/dashboard?queued=1"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        dashboard.contains("1 change(s) wait for Kiro"),
+        "{dashboard}"
+    );
+    await_event(&mut stream, &mut buffer, "sync", "\"pending\":1").await?;
+
+    app.up.server.resume().await?;
+    await_event(&mut stream, &mut buffer, "sync", "\"pending\":0").await?;
+    let dashboard = web.get(app.url("/dashboard")).send().await?.text().await?;
+    assert_eq!(
+        dashboard.matches("Organic chemistry").count(),
+        1,
+        "the queued workspace landed exactly once"
+    );
+    Ok(())
+}
+
 crate::on_both_backends!(
+    a_change_made_offline_waits_and_lands_once_when_kiro_returns,
     sign_up_onboard_and_sign_out,
     bad_input_re_renders_the_form_and_changes_nothing,
     pages_need_a_session,
