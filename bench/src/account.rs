@@ -9,8 +9,8 @@ use anyhow::{Context, bail};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const EMAIL: &str = "bench@example.com";
-const PASSWORD: &str = "bench-password-123";
+pub const EMAIL: &str = "bench@example.com";
+pub const PASSWORD: &str = "bench-password-123";
 const CLIENT_ID: &str = "conceptpulse";
 
 /// Registers the bench account and exchanges its password for an access token.

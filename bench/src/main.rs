@@ -17,6 +17,7 @@ mod hello;
 mod http_bench;
 mod limits;
 mod load;
+mod offline_replay;
 mod output;
 mod postgres;
 mod process;
@@ -55,6 +56,8 @@ enum Command {
     Fanout(FanoutArgs),
     /// ConceptPulse's dashboards: server render time and page loads in Chromium.
     Dashboard(dashboard::DashboardArgs),
+    /// Replay throughput of the kiro-sdk offline queue after the server comes back.
+    OfflineReplay(OfflineReplayArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -113,6 +116,17 @@ pub struct FanoutArgs {
     pub postgres_url: Option<String>,
 }
 
+/// Options of `kiro-bench offline-replay`.
+#[derive(Debug, clap::Args)]
+pub struct OfflineReplayArgs {
+    /// The kiro-server binary [default: `kiro-server` next to this executable].
+    #[arg(long)]
+    pub kiro_bin: Option<PathBuf>,
+    /// Mutations (workspace creations) queued while the server is stopped.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match run(Cli::parse()).await {
@@ -145,6 +159,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fanout(args) => {
             install_crypto_provider()?;
             fanout::run(args).await
+        }
+        Command::OfflineReplay(args) => {
+            install_crypto_provider()?;
+            offline_replay::run(args).await
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::hello;
 use crate::process::ServerProcess;
 
 /// Start of the line kiro-server prints once it accepts connections.
-const KIRO_READY_PREFIX: &str = "kiro-server listening on ";
+pub const KIRO_READY_PREFIX: &str = "kiro-server listening on ";
 /// Deadline for `/v1/health/ready` to answer 200.
 pub const READY_DEADLINE: Duration = Duration::from_secs(30);
 /// Pause between readiness polls.

@@ -196,3 +196,28 @@ fn unreachable(error: &KiroError) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_mutations_are_queued() {
+        assert!(is_mutation(&Call::post("/v1/workspaces")));
+        assert!(is_mutation(&Call::patch("/v1/workspaces/w")));
+        assert!(is_mutation(&Call::put("/v1/workspaces/w")));
+        assert!(is_mutation(&Call::delete("/v1/workspaces/w")));
+        assert!(!is_mutation(&Call::get("/v1/workspaces")));
+    }
+
+    #[test]
+    fn unreachable_means_no_answer_or_a_gateway_error() {
+        let status = |code| KiroError::from_response(code, None, b"");
+        assert!(unreachable(&KiroError::Connection("refused".into())));
+        assert!(unreachable(&KiroError::Timeout));
+        assert!(unreachable(&status(503)));
+        assert!(!unreachable(&status(500)));
+        assert!(!unreachable(&status(409)));
+        assert!(!unreachable(&status(422)));
+    }
+}

@@ -108,10 +108,6 @@ struct World {
     client: KiroClient,
     other: KiroClient,
     dir: tempfile::TempDir,
-    /// Halts left. On PostgreSQL each resume leaks a connection pool for up to an hour
-    /// (kiro-server's event retention task holds the store), so the halts are rationed
-    /// there; later Halt steps run online.
-    halts_left: usize,
 }
 
 async fn run_case(world: &mut World, number: usize, case: &Case) -> anyhow::Result<()> {
@@ -120,7 +116,6 @@ async fn run_case(world: &mut World, number: usize, case: &Case) -> anyhow::Resu
         client,
         other,
         dir,
-        halts_left,
     } = world;
     if !server.is_running() {
         // A failed case (while shrinking) may have left it halted.
@@ -157,10 +152,7 @@ async fn run_case(world: &mut World, number: usize, case: &Case) -> anyhow::Resu
                 submit(&queue, call, server.is_running()).await?;
                 renamed.insert(i, name);
             }
-            Step::Halt if server.is_running() && *halts_left > 0 => {
-                *halts_left -= 1;
-                server.halt().await?;
-            }
+            Step::Halt if server.is_running() => server.halt().await?,
             Step::Resume if !server.is_running() => server.resume().await?,
             Step::Halt | Step::Resume => {}
             Step::Replay => {
@@ -305,10 +297,6 @@ fn property_on(backend: Backend) -> anyhow::Result<()> {
             client,
             other,
             dir: tempfile::tempdir()?,
-            halts_left: match backend {
-                Backend::Sqlite => usize::MAX,
-                Backend::Postgres => 12,
-            },
         }))
     })?
     else {
