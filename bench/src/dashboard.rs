@@ -169,7 +169,7 @@ async fn browser_loads(base: &str, chromium: &Path, runs: u32) -> anyhow::Result
             "  {path:<11} first contentful paint {}",
             summary(&mut paint)
         );
-        println!("  {path:<11} load event end      {}", summary(&mut load));
+        println!("  {path:<11} load event end         {}", summary(&mut load));
     }
     browser.close().await?;
     browser.wait().await?;
