@@ -90,6 +90,11 @@ impl KiroClient {
         Arc::downgrade(&self.inner)
     }
 
+    /// The client behind `weak`, while any clone lives.
+    pub(crate) fn upgrade(weak: &Weak<Inner>) -> Option<Self> {
+        weak.upgrade().map(|inner| Self { inner })
+    }
+
     /// The configuration in force (the latest `reconfigure`).
     pub fn config(&self) -> ClientConfig {
         match self.inner.config.read() {

@@ -48,7 +48,7 @@ pub use offline::{
     Conflict, ConflictPolicy, ConflictReport, FailedMutation, MergeFn, OfflineQueue, Outcome,
     Pending, ReplayReport, Replayed, Resolution, Submitted,
 };
-pub use profiles::{ConfigError, ConfigManager, KEYS as CONFIG_KEYS, Problem};
+pub use profiles::{Applied, ConfigError, ConfigManager, Following, KEYS as CONFIG_KEYS, Problem};
 pub use reqwest::Method;
 pub use services::ServiceHandle;
 pub use status::ConnectionStatus;

@@ -18,6 +18,7 @@
 //! so a running client can be reconfigured without a restart. `KIRO_ENV` and
 //! `KIRO_SERVER_URL` override the file. Nothing here talks to the server.
 
+mod follow;
 mod problem;
 mod settings;
 
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 use tokio::sync::watch;
 use toml::{Table, Value};
 
+pub use follow::{Applied, Following};
 pub use problem::{ConfigError, Problem};
 pub use settings::KEYS;
 

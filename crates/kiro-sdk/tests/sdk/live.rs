@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use kiro_sdk::kiro_types::discovery::ServiceStatus;
-use kiro_sdk::{ConnectionStatus, KiroClient, KiroError};
+use kiro_sdk::{ConfigManager, ConnectionStatus, KiroClient, KiroError};
 use kiro_testkit::{Backend, TestServer, spawn_server_on};
 
 use crate::{
@@ -122,7 +122,43 @@ async fn a_failed_reconfigure_changes_nothing(server: TestServer) -> anyhow::Res
     await_status(&client, ConnectionStatus::Connected).await
 }
 
+async fn a_switch_of_environment_moves_a_following_client(
+    server: TestServer,
+) -> anyhow::Result<()> {
+    let Some(other) = spawn_server_on(server.backend).await? else {
+        anyhow::bail!("a second {:?} server could not start", server.backend);
+    };
+    let mut manager = ConfigManager::new("dev", &fast_config(&server.base_url));
+    manager.insert("staging", &fast_config(&other.base_url))?;
+    let client = KiroClient::connect(manager.active()).await?;
+    let following = client.follow(manager.watch());
+    let mut applied = following.applied();
+
+    manager.use_env("staging")?;
+    let moved = tokio::time::timeout(crate::DEADLINE, applied.recv()).await??;
+    assert_eq!(moved.map(|c| c.server_url)?, other.base_url);
+    assert_eq!(client.config().server_url, other.base_url);
+    client.authenticate(admin(&other)).await?;
+    let me = client.me().await?;
+    assert_eq!(me.user.map(|u| u.email), Some(other.admin.email.clone()));
+
+    // A change the client cannot take (no server there) is reported and changes nothing.
+    manager.set("server_url", "http://127.0.0.1:9")?;
+    let refused = tokio::time::timeout(crate::DEADLINE, applied.recv()).await??;
+    assert!(refused.is_err_and(|e| matches!(e, KiroError::Connection(_))));
+    assert_eq!(client.config().server_url, other.base_url);
+    drop(manager);
+    tokio::time::timeout(crate::DEADLINE, async {
+        while following.is_running() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await?;
+    Ok(())
+}
+
 kiro_testkit::on_both_backends!(
+    a_switch_of_environment_moves_a_following_client,
     status_follows_a_halted_and_resumed_server,
     service_handles_show_discovery_and_health,
     reconfigure_moves_every_clone_and_the_subscription,
