@@ -80,8 +80,7 @@ async fn reconfigure_moves_every_clone_and_the_subscription(
         first.id.to_string()
     );
 
-    // The server refreshes a socket's workspaces on subscribe and on its 20 s heartbeat, so
-    // the workspace watched on the second server exists before the socket moves there.
+    // The workspace watched on the second server exists before the socket moves there.
     let there = create_workspace(&signed_in(&other).await?, "on the second server").await?;
     let mut config = fast_config(&other.base_url);
     config.timeout = Duration::from_secs(15);

@@ -456,7 +456,7 @@ struct Perf {
     reader: KiroClient,
     writer: KiroClient,
     events: EventStream,
-    /// Made before the subscription: a socket learns new workspaces only on its heartbeat.
+    /// The workspace renamed in every case, made before the subscription.
     workspace: String,
     renames: u64,
 }

@@ -11,7 +11,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use kiro_core::auth::Credential;
 use kiro_core::events::TopicPattern;
 use kiro_core::principal::Principal;
-use kiro_types::events::{ClientMessage, ServerMessage};
+use kiro_types::events::{ClientMessage, Event, ServerMessage};
 use kiro_types::{ErrorCode, WorkspaceId};
 use tokio::sync::broadcast::{self, error::RecvError};
 
@@ -277,6 +277,9 @@ impl Connection {
         match published {
             Ok(published) => {
                 self.live_through = published.event.id;
+                if self.changes_my_workspaces(&published.event) {
+                    self.refresh_workspaces().await?;
+                }
                 if self.subs.deliver_live(&published.event) {
                     self.socket
                         .send(Message::Text(published.message.clone()))
@@ -296,6 +299,20 @@ impl Connection {
                 .await
             }
             Err(RecvError::Closed) => Err(Close::Gone),
+        }
+    }
+
+    /// Whether `event` changes which workspaces the caller may see: one it created, or its
+    /// own membership added to or removed from one. Checked before delivery, so the event of
+    /// a new workspace and everything after it arrive at once (not at the next heartbeat).
+    fn changes_my_workspaces(&self, event: &Event) -> bool {
+        let me = self.principal.user_id().map(|id| id.to_string());
+        match event.event_type.as_str() {
+            "tenancy.workspace.created" => event.actor == self.principal.key(),
+            "tenancy.member.added" | "tenancy.member.removed" => {
+                me.as_deref() == Some(event.resource_id.as_str())
+            }
+            _ => false,
         }
     }
 

@@ -50,6 +50,35 @@ async fn a_change_reaches_a_subscriber_at_once(server: TestServer) -> anyhow::Re
     Ok(())
 }
 
+async fn a_workspace_created_while_subscribed_streams_at_once(
+    server: TestServer,
+) -> anyhow::Result<()> {
+    let (token, _, _) = new_user(&server, "Grows").await;
+    let mut socket = ws::connect(&server.base_url, &token).await;
+    socket
+        .subscribe(json!({ "type": "subscribe", "topics": ["tenancy"] }))
+        .await;
+    let created = call(
+        &server,
+        Method::POST,
+        "/v1/workspaces",
+        Some(&token),
+        Some(json!({ "name": "New" })),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let event = socket.next_event().await;
+    assert_eq!(event["type"], "tenancy.workspace.created");
+    assert_eq!(event["workspaceId"], id.as_str());
+    rename(&server, &token, &id, "Renamed").await;
+    assert_eq!(
+        socket.next_event().await["type"],
+        "tenancy.workspace.updated"
+    );
+    Ok(())
+}
+
 async fn since_replays_then_streams_without_gap(server: TestServer) -> anyhow::Result<()> {
     let (token, _, _) = new_user(&server, "Replay").await;
     let workspace = personal(&server, &token).await;
@@ -329,6 +358,7 @@ async fn a_key_subscriber_sees_its_own_revocation(server: TestServer) -> anyhow:
 
 on_both_backends!(
     a_change_reaches_a_subscriber_at_once,
+    a_workspace_created_while_subscribed_streams_at_once,
     since_replays_then_streams_without_gap,
     a_subscriber_only_sees_its_own_workspaces,
     bad_messages_get_errors_and_the_connection_stays,
