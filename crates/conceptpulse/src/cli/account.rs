@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::exit;
 use super::output::Output;
+use super::progress::spinner;
 
 /// `conceptpulse login --email E` (password from `CONCEPTPULSE_PASSWORD` or stdin).
 pub async fn login(config: ClientConfig, out: Output, email: &str, password_stdin: bool) -> u8 {
@@ -17,7 +18,10 @@ pub async fn login(config: ClientConfig, out: Output, email: &str, password_stdi
         Ok(password) => password,
         Err(message) => return out.fail_message(exit::USAGE, &message),
     };
-    let client = match KiroClient::connect(config).await {
+    let waiting = spinner(out.format, format!("Connecting to Kiro at {config_url}"));
+    let connected = KiroClient::connect(config).await;
+    waiting.finish_and_clear();
+    let client = match connected {
         Ok(client) => client,
         Err(e) => return out.fail(&e),
     };

@@ -6,6 +6,7 @@ pub mod account;
 pub mod config;
 pub mod exit;
 pub mod output;
+pub mod progress;
 pub mod status;
 
 use std::path::PathBuf;

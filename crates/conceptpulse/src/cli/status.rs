@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::exit;
 use super::output::{Output, table};
+use super::progress::spinner;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,7 +37,10 @@ pub async fn status(config: ClientConfig, out: Output) -> u8 {
         Err(e) => return out.fail(&e),
     };
     let started = Instant::now();
-    let health = match client.health().await {
+    let waiting = spinner(out.format, format!("Asking Kiro at {config_url}"));
+    let health = client.health().await;
+    waiting.finish_and_clear();
+    let health = match health {
         Ok(health) => health,
         Err(e) => return out.fail(&e),
     };
