@@ -9,14 +9,7 @@ use serde::Serialize;
 use super::WebState;
 
 /// The six Kiro services, in the order the dashboard lists them.
-pub const SERVICES: [&str; 6] = [
-    "planning",
-    "prototyping",
-    "documentation",
-    "workflow",
-    "execution",
-    "assessment",
-];
+pub use kiro_sdk::health::SERVICES;
 
 /// The connection badge: `connected`, `degraded` or `offline`, and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
