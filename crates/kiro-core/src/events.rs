@@ -76,17 +76,7 @@ pub mod kinds {
     pub const CLIENT_REVOKED: EventKind = kind("auth", "client", "revoked");
 }
 
-/// The services whose names may start a topic.
-pub const TOPIC_SERVICES: [&str; 8] = [
-    "auth",
-    "tenancy",
-    "planning",
-    "prototyping",
-    "documentation",
-    "workflow",
-    "execution",
-    "assessment",
-];
+pub use kiro_types::topics::TOPIC_SERVICES;
 
 /// A subscription's topic pattern.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -96,35 +86,7 @@ impl TopicPattern {
     /// Parses `*`, `<service>`, `<service>.*`, `<service>.<resource>.*` or
     /// `<service>.<resource>.<id>`; the service must be known.
     pub fn parse(pattern: &str) -> Result<Self, String> {
-        if pattern == "*" {
-            return Ok(Self(pattern.to_owned()));
-        }
-        let parts: Vec<&str> = pattern.split('.').collect();
-        let service = parts.first().copied().unwrap_or("");
-        if !TOPIC_SERVICES.contains(&service) {
-            return Err(format!(
-                "`{}` does not start with a known service ({})",
-                pattern.chars().take(80).collect::<String>(),
-                TOPIC_SERVICES.join(", ")
-            ));
-        }
-        let well_formed = pattern.len() <= 200
-            && parts.len() <= 3
-            && parts.iter().all(|p| {
-                !p.is_empty()
-                    && p.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '*')
-            })
-            && parts
-                .iter()
-                .enumerate()
-                .all(|(i, p)| !p.contains('*') || (*p == "*" && i == parts.len() - 1));
-        if !well_formed {
-            return Err(format!(
-                "`{}` is not a topic pattern: use *, <service>, <service>.*, <service>.<resource>.* or <service>.<resource>.<id>",
-                pattern.chars().take(80).collect::<String>()
-            ));
-        }
+        kiro_types::topics::check_topic(pattern)?;
         Ok(Self(pattern.to_owned()))
     }
 
@@ -134,15 +96,7 @@ impl TopicPattern {
 
     /// Whether an event on `topic` matches.
     pub fn matches(&self, topic: &str) -> bool {
-        let p = self.0.as_str();
-        if p == "*" {
-            return true;
-        }
-        let prefix = p.strip_suffix(".*").unwrap_or(p);
-        topic == prefix
-            || topic
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with('.'))
+        kiro_types::topics::topic_matches(&self.0, topic)
     }
 }
 

@@ -27,14 +27,7 @@ use crate::error::KiroError;
 use crate::status::Outcome;
 
 /// The six services of DESIGN.md §1.
-pub const SERVICES: [&str; 6] = [
-    "planning",
-    "prototyping",
-    "documentation",
-    "workflow",
-    "execution",
-    "assessment",
-];
+pub use kiro_types::discovery::SERVICES;
 
 /// Everything that is not under a service: auth, workspaces, discovery, health, batch.
 pub const CORE: &str = "core";

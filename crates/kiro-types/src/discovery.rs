@@ -2,6 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The six services of DESIGN.md §1, in the order discovery lists them.
+pub const SERVICES: [&str; 6] = [
+    "planning",
+    "prototyping",
+    "documentation",
+    "workflow",
+    "execution",
+    "assessment",
+];
+
 /// A service's availability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]

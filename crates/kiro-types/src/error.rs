@@ -126,16 +126,8 @@ error_codes! {
 impl ErrorCode {
     /// The service a code belongs to, when it is one of the six services.
     pub fn service(self) -> Option<&'static str> {
-        const SERVICES: [&str; 6] = [
-            "planning",
-            "prototyping",
-            "documentation",
-            "workflow",
-            "execution",
-            "assessment",
-        ];
         let head = self.as_str().split('.').next()?;
-        SERVICES.into_iter().find(|s| *s == head)
+        crate::discovery::SERVICES.into_iter().find(|s| *s == head)
     }
 }
 

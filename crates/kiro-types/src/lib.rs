@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod page;
+pub mod topics;
 pub mod workspace;
 
 pub use error::{ErrorBody, ErrorCode, ErrorEnvelope, ErrorType, FieldError};
