@@ -103,7 +103,8 @@ async fn run_once(
         parts.headers.get(WORKSPACE_HEADER),
         &bytes,
     );
-    let claim = match state.idempotency.begin(principal, &key, &hash).await? {
+    let begun = begin_detached(state.idempotency.clone(), principal.clone(), key, hash).await?;
+    let claim = match begun {
         Begin::Run(claim) => claim,
         Begin::Replay(stored) => return Ok(replay(stored)),
         Begin::InProgress => {
@@ -246,6 +247,34 @@ fn replay(stored: StoredResponse) -> Response {
     headers.insert(IDEMPOTENCY_REPLAYED, HeaderValue::from_static("true"));
     response.extensions_mut().insert(Rendered);
     response
+}
+
+/// [`IdempotencyService::begin`], run to its end even when the request is dropped while it
+/// runs (a timeout, a client gone): a claim that nobody waits for any more is released at
+/// once, instead of holding the key until its lease runs out. Once the claim is handed over,
+/// [`Held`] takes care of it with no await in between.
+async fn begin_detached(
+    service: Arc<IdempotencyService>,
+    principal: Principal,
+    key: String,
+    hash: String,
+) -> Result<Begin, ApiError> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let begun = service.begin(&principal, &key, &hash).await;
+        if let Err(Ok(Begin::Run(claim))) = tx.send(begun)
+            && let Err(e) = service.release(&claim).await
+        {
+            tracing::warn!(error = %e, "cannot release an abandoned idempotency key");
+        }
+    });
+    match rx.await {
+        Ok(begun) => Ok(begun?),
+        Err(_) => Err(ApiError::new(
+            ErrorCode::ServerInternal,
+            "the idempotency check stopped unexpectedly",
+        )),
+    }
 }
 
 /// A claimed key: completed or released explicitly, released from `Drop` when the request
