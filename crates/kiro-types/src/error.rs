@@ -121,6 +121,32 @@ error_codes! {
     IdempotencyInProgress = "idempotency.in_progress", 409, Conflict, true;
     BatchNested = "batch.nested", 400, ValidationError, false;
     BatchInvalidRequest = "batch.invalid_request", 400, ValidationError, false;
+    // Assessment: documents.
+    AssessmentPdfEncrypted = "assessment.pdf.encrypted", 422, ValidationError, false;
+    AssessmentPdfWrongPassword = "assessment.pdf.wrong_password", 422, ValidationError, false;
+    AssessmentPdfNoTextLayer = "assessment.pdf.no_text_layer", 422, ValidationError, false;
+    AssessmentPdfGarbledText = "assessment.pdf.garbled_text", 422, ValidationError, false;
+    AssessmentPdfMalformed = "assessment.pdf.malformed", 422, ValidationError, false;
+    AssessmentPdfNotPdf = "assessment.pdf.not_pdf", 415, ValidationError, false;
+    AssessmentPdfEmpty = "assessment.pdf.empty", 400, ValidationError, false;
+    AssessmentPdfTooLarge = "assessment.pdf.too_large", 413, ValidationError, false;
+    AssessmentPdfTooManyPages = "assessment.pdf.too_many_pages", 422, ValidationError, false;
+    AssessmentPdfTimeout = "assessment.pdf.timeout", 422, ValidationError, false;
+    AssessmentPdfTooLittleText = "assessment.pdf.too_little_text", 422, ValidationError, false;
+    AssessmentDocumentNotFound = "assessment.document.not_found", 404, NotFound, false;
+    AssessmentDocumentProcessing = "assessment.document.processing", 409, Conflict, true;
+    AssessmentDocumentFailed = "assessment.document.failed", 409, Conflict, false;
+    // Assessment: questions, assessments and answers.
+    AssessmentQuestionsNotFound = "assessment.questions.not_found", 404, NotFound, false;
+    AssessmentLlmUnavailable = "assessment.llm.unavailable", 503, ServiceUnavailable, true;
+    AssessmentNotFound = "assessment.assessment.not_found", 404, NotFound, false;
+    AssessmentNotActive = "assessment.assessment.not_active", 409, Conflict, false;
+    AssessmentUnknownQuestion = "assessment.answer.unknown_question", 422, ValidationError, false;
+    AssessmentDuplicateAnswer = "assessment.answer.duplicate", 422, ValidationError, false;
+    AssessmentAlreadySubmitted = "assessment.submission.exists", 409, Conflict, false;
+    AssessmentResultNotFound = "assessment.result.not_found", 404, NotFound, false;
+    AssessmentRevisionNotFound = "assessment.revision.not_found", 404, NotFound, false;
+    AssessmentTopicNotFound = "assessment.topic.not_found", 404, NotFound, false;
 }
 
 impl ErrorCode {

@@ -5,6 +5,7 @@
 //! depends on serde only (plus utoipa behind the `schema` feature, for the OpenAPI document);
 //! it must never import the server, the store or any runtime.
 
+pub mod assessment;
 pub mod auth;
 pub mod batch;
 pub mod discovery;
