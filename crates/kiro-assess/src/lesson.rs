@@ -7,7 +7,12 @@ use crate::analysis::Analysis;
 
 /// A lesson on `topic` assembled from the document; `None` when the topic is not in it.
 /// `pdf_id` is copied into the lesson.
-pub fn lesson(document: &Document, analysis: &Analysis, topic: &str, pdf_id: &str) -> Option<Lesson> {
+pub fn lesson(
+    document: &Document,
+    analysis: &Analysis,
+    topic: &str,
+    pdf_id: &str,
+) -> Option<Lesson> {
     let _ = (document, analysis, topic, pdf_id);
     None
 }

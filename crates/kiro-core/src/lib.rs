@@ -5,6 +5,7 @@
 //! This crate must not import axum, sqlx or any HTTP type: the server maps its errors to the
 //! wire, and kiro-store implements its traits.
 
+pub mod assessment;
 pub mod auth;
 pub mod clock;
 pub mod events;

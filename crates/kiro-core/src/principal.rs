@@ -59,6 +59,17 @@ impl Principal {
         }
     }
 
+    /// The id results and revisions are kept under: the user's id, or the client's for a
+    /// service account.
+    pub fn student_id(&self) -> String {
+        match self {
+            Principal::User { user_id, .. } | Principal::ApiKey { user_id, .. } => {
+                user_id.to_string()
+            }
+            Principal::ServiceAccount { client_id, .. } => format!("client:{client_id}"),
+        }
+    }
+
     /// A stable key for per-principal bookkeeping (idempotency, rate limits, logs).
     pub fn key(&self) -> String {
         match self {

@@ -12,6 +12,7 @@ use kiro_types::events::Event;
 use kiro_types::workspace::Role;
 use kiro_types::{ApiKeyId, SessionId, UserId, WorkspaceId};
 
+pub use crate::assessment::AssessmentStore;
 use crate::events::EventDraft;
 pub use crate::idempotency::IdempotencyStore;
 use crate::model::{
@@ -241,6 +242,7 @@ pub trait Store:
     + SecretStore
     + EventStore
     + IdempotencyStore
+    + AssessmentStore
     + StoreHealth
 {
 }
@@ -254,6 +256,7 @@ impl<T> Store for T where
         + SecretStore
         + EventStore
         + IdempotencyStore
+        + AssessmentStore
         + StoreHealth
 {
 }

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use kiro_types::auth::OAuthErrorOut;
-use kiro_types::{ErrorBody, ErrorCode, ErrorEnvelope};
+use kiro_types::{ErrorCode, ErrorEnvelope};
 use tracing::Instrument;
 
 use crate::error::{ApiError, ErrorReport};
@@ -126,16 +126,7 @@ fn render(response: Response, error: &ApiError, request_id: &str) -> Response {
             "request failed"
         );
     }
-    let body = ErrorBody {
-        error_type: error.code.error_type(),
-        code: error.code.as_str().to_owned(),
-        message: error.public_message().to_owned(),
-        details: error.details.clone(),
-        timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        request_id: request_id.to_owned(),
-        service: error.code.service().map(str::to_owned),
-        retryable: error.code.retryable(),
-    };
+    let body = error.to_body(request_id);
     let json = match error.oauth {
         Some(name) => serde_json::to_vec(&OAuthErrorOut {
             error: name.to_owned(),

@@ -96,6 +96,20 @@ impl ApiError {
         e
     }
 
+    /// The wire body of this error, under the given request id.
+    pub fn to_body(&self, request_id: &str) -> kiro_types::ErrorBody {
+        kiro_types::ErrorBody {
+            error_type: self.code.error_type(),
+            code: self.code.as_str().to_owned(),
+            message: self.public_message().to_owned(),
+            details: self.details.clone(),
+            timestamp: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            request_id: request_id.to_owned(),
+            service: self.code.service().map(str::to_owned),
+            retryable: self.code.retryable(),
+        }
+    }
+
     /// The message sent on the wire (generic for 5xx).
     pub fn public_message(&self) -> &str {
         &self.message

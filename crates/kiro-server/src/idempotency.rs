@@ -95,8 +95,12 @@ async fn run_once(
 ) -> Result<Response, ApiError> {
     let (parts, body) = request.into_parts();
     let key = idempotency_key(&parts.headers)?;
-    let limit = usize::try_from(state.config.server.max_body_bytes).unwrap_or(usize::MAX);
-    let bytes = read_body(body, limit).await?;
+    let limit = if crate::routes::assessment::is_upload_path(parts.uri.path()) {
+        state.config.server.max_upload_bytes
+    } else {
+        state.config.server.max_body_bytes
+    };
+    let bytes = read_body(body, usize::try_from(limit).unwrap_or(usize::MAX)).await?;
     let hash = request_hash(
         &parts.method,
         &parts.uri,

@@ -5,6 +5,7 @@
 //! Embed it with [`startup::build`] + [`startup::serve`] (as kiro-testkit and `conceptpulse up`
 //! do) or run the `kiro-server` binary.
 
+pub mod assessment;
 pub mod cli;
 pub mod concurrency;
 pub mod config;

@@ -20,6 +20,7 @@ use utoipa::openapi::{RefOr, Required};
         (name = "discovery", description = "Service discovery and health"),
         (name = "events", description = "Live events (WebSocket) and polling"),
         (name = "batch", description = "Several API requests in one round trip"),
+        (name = "assessment", description = "PDFs to topics, questions, assessments, grading, revisions and progress"),
     )
 )]
 pub struct ApiDoc;

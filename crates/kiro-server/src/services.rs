@@ -46,8 +46,15 @@ const SERVICES: [Entry; 6] = [
     Entry {
         name: "assessment",
         endpoints: &["/v1/assessment"],
-        capabilities: &[],
-        mounted: false,
+        capabilities: &[
+            "pdf-upload",
+            "topic-analysis",
+            "question-generation",
+            "grading",
+            "spaced-revision",
+            "progress-analytics",
+        ],
+        mounted: true,
     },
 ];
 

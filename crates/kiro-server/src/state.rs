@@ -11,6 +11,7 @@ use kiro_core::tenancy::TenancyService;
 use kiro_core::{Clock, Store};
 use kiro_store::SqlStore;
 
+use crate::assessment::AssessmentService;
 use crate::config::Config;
 use crate::events::EventHub;
 use crate::ratelimit::TokenRateLimiter;
@@ -25,6 +26,7 @@ pub struct Inner {
     pub store: Arc<dyn Store>,
     pub auth: Arc<AuthService>,
     pub tenancy: Arc<TenancyService>,
+    pub assessment: Arc<AssessmentService>,
     pub hub: Arc<EventHub>,
     pub idempotency: Arc<IdempotencyService>,
     pub token_limiter: TokenRateLimiter,
@@ -69,6 +71,12 @@ impl AppState {
             clock.clone(),
             crate::idempotency::lease(config.server.request_timeout_secs),
         );
+        let assessment = Arc::new(AssessmentService::new(
+            store.clone(),
+            clock.clone(),
+            &config.assessment,
+        ));
+        assessment.start_workers();
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,
@@ -78,6 +86,7 @@ impl AppState {
             store,
             auth: Arc::new(auth),
             tenancy: Arc::new(tenancy),
+            assessment,
             hub,
             idempotency: Arc::new(idempotency),
             token_limiter,

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod api_keys;
+mod assessment;
 mod clients;
 mod convert;
 mod error;

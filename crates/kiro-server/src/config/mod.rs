@@ -32,6 +32,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
     pub events: EventsConfig,
+    pub assessment: AssessmentConfig,
     pub log: LogConfig,
 }
 
@@ -138,6 +139,50 @@ impl Default for EventsConfig {
     }
 }
 
+/// `[assessment]`: PDF processing and question generation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentConfig {
+    /// `auto` (pdf-extract, then `pdftotext` when it fails), `pdf-extract` or `pdftotext`.
+    pub extractor: String,
+    /// The `pdftotext` binary; empty means look it up on `PATH`.
+    pub pdftotext: String,
+    /// PDFs with more pages are refused.
+    pub max_pages: u32,
+    /// Seconds one extraction may take before it is abandoned.
+    pub extract_timeout_secs: u64,
+    /// Documents processed at once by this process.
+    pub workers: u32,
+    /// `fsrs` (adaptive) or `fixed` (1, 3 and 7 days).
+    pub scheduler: String,
+    /// `""` (local engine only), `gemini` or `openai` (any OpenAI-compatible server).
+    pub llm_provider: String,
+    /// The provider's base URL, e.g. `http://127.0.0.1:11434` for Ollama.
+    pub llm_base_url: String,
+    pub llm_model: String,
+    pub llm_api_key: String,
+    /// Seconds the provider may take before the local engine answers instead.
+    pub llm_timeout_secs: u64,
+}
+
+impl Default for AssessmentConfig {
+    fn default() -> Self {
+        Self {
+            extractor: "auto".to_owned(),
+            pdftotext: String::new(),
+            max_pages: 2_000,
+            extract_timeout_secs: 60,
+            workers: 1,
+            scheduler: "fsrs".to_owned(),
+            llm_provider: String::new(),
+            llm_base_url: String::new(),
+            llm_model: String::new(),
+            llm_api_key: String::new(),
+            llm_timeout_secs: 20,
+        }
+    }
+}
+
 /// `[log]`: the tracing filter and output format.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -204,6 +249,9 @@ impl Config {
     /// in `database.url` replaced by `***`.
     pub fn redacted_toml(&self) -> String {
         let mut shown = self.clone();
+        if !shown.assessment.llm_api_key.is_empty() {
+            shown.assessment.llm_api_key = redact::REDACTED.to_owned();
+        }
         if !shown.auth.jwt_secret.is_empty() {
             shown.auth.jwt_secret = redact::REDACTED.to_owned();
         }

@@ -86,6 +86,8 @@ pub(crate) fn validate(config: &Config, origins: &Origins) -> Result<(), ConfigE
         at_least_one(value).map_err(|m| fail(key, m))?;
     }
 
+    check_assessment(&config.assessment, &fail)?;
+
     if let Err(err) = EnvFilter::try_new(&config.log.level) {
         let message = format!(
             "`{}` is not a valid log filter like `info,kiro=debug`: {err}",
@@ -93,6 +95,44 @@ pub(crate) fn validate(config: &Config, origins: &Origins) -> Result<(), ConfigE
         );
         return Err(fail("log.level", message));
     }
+    Ok(())
+}
+
+/// The `[assessment]` keys whose values are names from a fixed list, and its ranges.
+fn check_assessment(
+    a: &super::AssessmentConfig,
+    fail: &dyn Fn(&str, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    for (key, value, allowed) in [
+        (
+            "assessment.extractor",
+            &a.extractor,
+            &["auto", "pdf-extract", "pdftotext"][..],
+        ),
+        ("assessment.scheduler", &a.scheduler, &["fsrs", "fixed"][..]),
+        (
+            "assessment.llm_provider",
+            &a.llm_provider,
+            &["", "gemini", "openai"][..],
+        ),
+    ] {
+        if !allowed.contains(&value.as_str()) {
+            let names: Vec<String> = allowed.iter().map(|n| format!("`{n}`")).collect();
+            let message = format!("`{value}` is not one of {}", names.join(", "));
+            return Err(fail(key, message));
+        }
+    }
+    if a.llm_provider == "openai" && a.llm_base_url.is_empty() {
+        return Err(fail(
+            "assessment.llm_base_url",
+            "the openai provider needs the server's base URL, e.g. http://127.0.0.1:11434".into(),
+        ));
+    }
+    in_range(u64::from(a.max_pages), 1, 100_000).map_err(|m| fail("assessment.max_pages", m))?;
+    in_range(a.extract_timeout_secs, 1, 3600)
+        .map_err(|m| fail("assessment.extract_timeout_secs", m))?;
+    in_range(u64::from(a.workers), 1, 64).map_err(|m| fail("assessment.workers", m))?;
+    in_range(a.llm_timeout_secs, 1, 600).map_err(|m| fail("assessment.llm_timeout_secs", m))?;
     Ok(())
 }
 

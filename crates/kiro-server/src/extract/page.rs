@@ -52,6 +52,10 @@ pub mod lists {
         Workspaces = "workspaces";
         /// `GET /v1/workspaces/{id}/members`.
         Members = "members";
+        /// `GET /v1/assessment/documents`.
+        Documents = "documents";
+        /// `GET /v1/assessment/assessments`.
+        Assessments = "assessments";
     }
 }
 

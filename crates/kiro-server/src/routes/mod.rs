@@ -5,6 +5,7 @@
 //! The stack is built twice: once without `/v1/batch`, the router batch requests run
 //! through, and once with it, the router that serves.
 
+pub mod assessment;
 mod auth;
 mod batch;
 mod convert;
@@ -34,7 +35,7 @@ use crate::openapi::{ApiDoc, document_idempotency_keys};
 use crate::state::AppState;
 
 /// Every documented route but the batch: what a batch's requests can reach.
-fn api() -> OpenApiRouter<AppState> {
+fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::register))
         .routes(routes!(auth::token))
@@ -66,16 +67,18 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
         .routes(routes!(crate::events::routes::events))
+        .merge(assessment::routes(upload_limit))
 }
 
 /// Every documented route.
-fn documented() -> OpenApiRouter<AppState> {
-    api().routes(routes!(batch::batch))
+fn documented(upload_limit: usize) -> OpenApiRouter<AppState> {
+    api(upload_limit).routes(routes!(batch::batch))
 }
 
 /// The OpenAPI document, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut document = documented().into_openapi();
+    let default = crate::config::ServerConfig::default().max_upload_bytes;
+    let mut document = documented(usize::try_from(default).unwrap_or(usize::MAX)).into_openapi();
     document_idempotency_keys(&mut document);
     document
 }
@@ -89,10 +92,11 @@ async fn not_found() -> ApiError {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let (routes, mut document) = documented().split_for_parts();
+    let upload_limit = usize::try_from(state.config.server.max_upload_bytes).unwrap_or(usize::MAX);
+    let (routes, mut document) = documented(upload_limit).split_for_parts();
     document_idempotency_keys(&mut document);
     let document = Arc::new(document);
-    let (reachable, _) = api().split_for_parts();
+    let (reachable, _) = api(upload_limit).split_for_parts();
     let target = BatchTarget(stack(reachable, &state, &document));
     stack(routes.layer(Extension(target)), &state, &document)
 }

@@ -151,6 +151,10 @@ pub struct TopicAnalysis {
     pub complexity: Complexity,
     /// Minutes, at 200 words a minute.
     pub estimated_reading_time: u32,
+    /// The learning objectives, each tied to one of `topics`.
+    pub objectives: Vec<LearningObjective>,
+    /// ISO 639-3 code of the document's language.
+    pub language: String,
     pub analyzed_at: DateTime<Utc>,
 }
 
