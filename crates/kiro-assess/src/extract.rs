@@ -69,5 +69,7 @@ pub enum ExtractError {
 /// Reads a PDF's text.
 pub fn extract(bytes: &[u8], options: &ExtractOptions) -> Result<Document, ExtractError> {
     let _ = (bytes, options);
-    Err(ExtractError::Malformed("extraction is not built yet".to_owned()))
+    Err(ExtractError::Malformed(
+        "extraction is not built yet".to_owned(),
+    ))
 }
