@@ -10,6 +10,7 @@
 //!   and trends; [`fsrs`] schedules revisions; [`lesson`] assembles correction lessons.
 
 pub mod analysis;
+pub mod corpus;
 pub mod document;
 pub mod extract;
 pub mod fsrs;
