@@ -15,6 +15,8 @@ pub struct Call {
     /// The path under the server URL, starting with `/v1/`, with any query string.
     pub path: String,
     pub body: Option<serde_json::Value>,
+    /// A non-JSON body (a `multipart/form-data` upload), sent instead of `body`.
+    pub raw: Option<RawBody>,
     /// The `Idempotency-Key` of a `POST`; generated when `None`. A `POST` keeps one key
     /// across its retries.
     pub idempotency_key: Option<String>,
@@ -30,6 +32,7 @@ impl Call {
             method,
             path: path.into(),
             body: None,
+            raw: None,
             idempotency_key: None,
             if_match: None,
             if_none_match: None,
@@ -62,6 +65,13 @@ impl Call {
         self
     }
 
+    /// Sends `raw` as the body, with its content type.
+    #[must_use]
+    pub fn raw(mut self, raw: RawBody) -> Self {
+        self.raw = Some(raw);
+        self
+    }
+
     #[must_use]
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
@@ -79,6 +89,66 @@ impl Call {
         self.if_none_match = Some(etag.into());
         self
     }
+}
+
+/// A body sent as bytes with its own content type. Built once, so every retry of a `POST`
+/// sends the same bytes under the same `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormPart {
+    pub name: String,
+    /// Set for file parts.
+    pub filename: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl RawBody {
+    /// A `multipart/form-data` body of `parts` (RFC 7578). The boundary is random and
+    /// checked not to occur in any part.
+    pub fn multipart(parts: &[FormPart]) -> RawBody {
+        let mut boundary = format!("kiro-{}", uuid::Uuid::new_v4().simple());
+        while parts
+            .iter()
+            .any(|p| p.bytes.windows(boundary.len()).any(|w| w == boundary.as_bytes()))
+        {
+            boundary = format!("kiro-{}", uuid::Uuid::new_v4().simple());
+        }
+        let mut bytes = Vec::new();
+        for part in parts {
+            bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let name = quote(&part.name);
+            let disposition = match &part.filename {
+                Some(file) => format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n",
+                    quote(file)
+                ),
+                None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+            };
+            bytes.extend_from_slice(disposition.as_bytes());
+            bytes.extend_from_slice(&part.bytes);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        RawBody {
+            content_type: format!("multipart/form-data; boundary={boundary}"),
+            bytes,
+        }
+    }
+}
+
+/// A header parameter value with quotes and line breaks escaped (as browsers do).
+fn quote(value: &str) -> String {
+    value
+        .replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A successful answer (2xx, or 304 to a conditional `GET`).

@@ -14,6 +14,7 @@
 //! This crate talks HTTP and WebSocket only: it must never import the server, the store or
 //! kiro-core.
 
+mod assessment;
 mod auth;
 mod batch;
 mod cache;
@@ -35,9 +36,10 @@ mod sync;
 mod topics;
 mod transport;
 
+pub use assessment::{AssessmentClient, UploadOptions};
 pub use auth::Credentials;
 pub use cache::{CacheStats, Fetched, Source};
-pub use call::{Call, Reply};
+pub use call::{Call, FormPart, RawBody, Reply};
 pub use client::KiroClient;
 pub use config::{ClientConfig, RetryPolicy};
 pub use error::{ApiError, KiroError};

@@ -93,8 +93,8 @@ impl KiroClient {
         self.service("execution")
     }
 
-    pub fn assessment(&self) -> ServiceHandle {
-        self.service("assessment")
+    pub fn assessment(&self) -> crate::AssessmentClient {
+        crate::AssessmentClient::new(self.service("assessment"))
     }
 }
 

@@ -116,7 +116,11 @@ impl Transport {
         if let Some(etag) = &call.if_none_match {
             request = request.header(IF_NONE_MATCH, etag);
         }
-        if let Some(body) = &call.body {
+        if let Some(raw) = &call.raw {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, raw.content_type.as_str())
+                .body(raw.bytes.clone());
+        } else if let Some(body) = &call.body {
             request = request.json(body);
         }
         self.execute(&call.path, request).await

@@ -4,6 +4,7 @@
 //! service handles, reconfiguration), with the design's properties 1, 2, 6, 7, 8 and 9. Faults come from real servers (halted, refusing,
 //! hanging, dropping), never from a mock of the Kiro server.
 
+mod assessment;
 mod auth;
 mod batch;
 mod cache;
