@@ -11,6 +11,7 @@
 mod account;
 mod dashboard;
 mod duration;
+mod extract_bench;
 mod fanout;
 mod fanout_report;
 mod hello;
@@ -58,6 +59,8 @@ enum Command {
     Dashboard(dashboard::DashboardArgs),
     /// Replay throughput of the kiro-sdk offline queue after the server comes back.
     OfflineReplay(OfflineReplayArgs),
+    /// PDF text extraction over a corpus: pages/s, MB/s, overlap with pdftotext, peak RSS.
+    Extract(extract_bench::ExtractArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -164,6 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             install_crypto_provider()?;
             offline_replay::run(args).await
         }
+        Command::Extract(args) => extract_bench::run(args),
     }
 }
 
