@@ -51,7 +51,7 @@ async fn service_handles_show_discovery_and_health(server: TestServer) -> anyhow
         client.documentation(),
         client.workflow(),
         client.execution(),
-        client.assessment(),
+        (*client.assessment()).clone(),
     ] {
         assert!(
             handle.info().is_some(),
