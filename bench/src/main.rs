@@ -15,12 +15,14 @@ mod fanout;
 mod fanout_report;
 mod hello;
 mod http_bench;
+mod keyphrase_bench;
 mod limits;
 mod load;
 mod offline_replay;
 mod output;
 mod postgres;
 mod process;
+mod qg_bench;
 mod report;
 mod servers;
 mod startup;
@@ -58,6 +60,10 @@ enum Command {
     Dashboard(dashboard::DashboardArgs),
     /// Replay throughput of the kiro-sdk offline queue after the server comes back.
     OfflineReplay(OfflineReplayArgs),
+    /// Question generation: BLEU of single-sentence questions on the SQuAD split.
+    Qg(qg_bench::QgArgs),
+    /// Key phrases: macro F1@10 on Inspec and SemEval2010 against plain YAKE.
+    Keyphrase(keyphrase_bench::KeyphraseArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -144,6 +150,8 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Hello { listen } => hello::serve(listen).await,
+        Command::Qg(args) => qg_bench::run(&args),
+        Command::Keyphrase(args) => keyphrase_bench::run(&args),
         Command::Http(args) => {
             install_crypto_provider()?;
             http_bench::run(args).await
