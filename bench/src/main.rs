@@ -16,12 +16,14 @@ mod fanout;
 mod fanout_report;
 mod hello;
 mod http_bench;
+mod keyphrase_bench;
 mod limits;
 mod load;
 mod offline_replay;
 mod output;
 mod postgres;
 mod process;
+mod qg_bench;
 mod report;
 mod servers;
 mod startup;
@@ -61,6 +63,10 @@ enum Command {
     OfflineReplay(OfflineReplayArgs),
     /// PDF text extraction over a corpus: pages/s, MB/s, overlap with pdftotext, peak RSS.
     Extract(extract_bench::ExtractArgs),
+    /// Question generation: BLEU of single-sentence questions on the SQuAD split.
+    Qg(qg_bench::QgArgs),
+    /// Key phrases: macro F1@10 on Inspec and SemEval2010 against plain YAKE.
+    Keyphrase(keyphrase_bench::KeyphraseArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -147,6 +153,8 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Hello { listen } => hello::serve(listen).await,
+        Command::Qg(args) => qg_bench::run(&args),
+        Command::Keyphrase(args) => keyphrase_bench::run(&args),
         Command::Http(args) => {
             install_crypto_provider()?;
             http_bench::run(args).await

@@ -204,7 +204,10 @@ fn render(wh: &str, head: &[&str], body: &[String], tail: &[String]) -> String {
     format!("{} ?", words.join(" "))
 }
 
-/// The predicate cut at the first clause boundary after a few words.
+/// The most words of a predicate kept: human questions are short, long ones lose precision.
+const MAX_CLAUSE: usize = 10;
+
+/// The predicate cut at the first clause boundary after a few words, at most [`MAX_CLAUSE`].
 fn clause(words: &[String]) -> &[String] {
     let cut = words
         .iter()
@@ -217,7 +220,7 @@ fn clause(words: &[String]) -> &[String] {
             )
         })
         .map_or(words.len(), |(i, _)| i);
-    &words[..cut]
+    &words[..cut.min(MAX_CLAUSE)]
 }
 
 /// An introductory phrase ("in 1858 , …") and the clause after it.
