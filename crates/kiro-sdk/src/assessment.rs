@@ -110,7 +110,10 @@ impl AssessmentClient {
     }
 
     /// One page of the workspace's documents, newest first.
-    pub async fn documents(&self, cursor: Option<&str>) -> Result<Page<PdfUploadResult>, KiroError> {
+    pub async fn documents(
+        &self,
+        cursor: Option<&str>,
+    ) -> Result<Page<PdfUploadResult>, KiroError> {
         let path = match cursor {
             Some(c) => format!("/documents?cursor={}", query_value(c)),
             None => "/documents".to_owned(),
@@ -150,11 +153,13 @@ impl AssessmentClient {
     }
 
     pub async fn extract_text(&self, pdf_id: &str) -> Result<ExtractedText, KiroError> {
-        self.send(Call::get(format!("/documents/{pdf_id}/text"))).await
+        self.send(Call::get(format!("/documents/{pdf_id}/text")))
+            .await
     }
 
     pub async fn analyze_topics(&self, pdf_id: &str) -> Result<TopicAnalysis, KiroError> {
-        self.send(Call::get(format!("/documents/{pdf_id}/topics"))).await
+        self.send(Call::get(format!("/documents/{pdf_id}/topics")))
+            .await
     }
 
     pub async fn identify_learning_objectives(
@@ -270,8 +275,10 @@ impl AssessmentClient {
         &self,
         assessment_id: &str,
     ) -> Result<Vec<QuestionStatistics>, KiroError> {
-        self.send(Call::get(format!("/assessments/{assessment_id}/statistics")))
-            .await
+        self.send(Call::get(format!(
+            "/assessments/{assessment_id}/statistics"
+        )))
+        .await
     }
 
     /// Weak topics of a learner's submission (the caller's when `student_id` is `None`).

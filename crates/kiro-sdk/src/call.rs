@@ -113,10 +113,11 @@ impl RawBody {
     /// checked not to occur in any part.
     pub fn multipart(parts: &[FormPart]) -> RawBody {
         let mut boundary = format!("kiro-{}", uuid::Uuid::new_v4().simple());
-        while parts
-            .iter()
-            .any(|p| p.bytes.windows(boundary.len()).any(|w| w == boundary.as_bytes()))
-        {
+        while parts.iter().any(|p| {
+            p.bytes
+                .windows(boundary.len())
+                .any(|w| w == boundary.as_bytes())
+        }) {
             boundary = format!("kiro-{}", uuid::Uuid::new_v4().simple());
         }
         let mut bytes = Vec::new();

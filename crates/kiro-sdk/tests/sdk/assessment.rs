@@ -40,7 +40,9 @@ async fn processed(client: &KiroClient, name: &str) -> anyhow::Result<String> {
     let uploaded = assessment
         .upload_pdf(name, read(name)?, &UploadOptions::default())
         .await?;
-    let done = assessment.wait_for_document(&uploaded.id, PROCESSING).await?;
+    let done = assessment
+        .wait_for_document(&uploaded.id, PROCESSING)
+        .await?;
     anyhow::ensure!(
         done.status == DocumentStatus::Completed,
         "{name} did not complete: {:?}",
@@ -68,7 +70,9 @@ async fn a_pdf_becomes_topics_questions_and_a_graded_assessment(
     assert_eq!(uploaded.filename, EINSTEIN);
     let first = next_event(&mut events).await?;
     assert_eq!(first.event_type, "assessment.document.uploaded");
-    let done = assessment.wait_for_document(&uploaded.id, PROCESSING).await?;
+    let done = assessment
+        .wait_for_document(&uploaded.id, PROCESSING)
+        .await?;
     assert_eq!(done.status, DocumentStatus::Completed, "{:?}", done.failure);
     assert_eq!(done.page_count, 24);
     assert_eq!(done.progress, 100);
@@ -77,7 +81,10 @@ async fn a_pdf_becomes_topics_questions_and_a_graded_assessment(
     while kinds.last().map(String::as_str) != Some("assessment.document.completed") {
         kinds.push(next_event(&mut events).await?.event_type);
     }
-    assert!(kinds.contains(&"assessment.document.progress".to_owned()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"assessment.document.progress".to_owned()),
+        "{kinds:?}"
+    );
 
     let text = assessment.extract_text(&done.id).await?;
     assert_eq!(text.pages.len(), 24);
@@ -107,7 +114,10 @@ async fn a_pdf_becomes_topics_questions_and_a_graded_assessment(
     let same = assessment.generate_questions(&done.id, &options).await?;
     assert_eq!(eight.questions.len(), 8);
     let texts = |q: &kiro_sdk::kiro_types::assessment::GeneratedQuestions| {
-        q.questions.iter().map(|q| q.text.clone()).collect::<Vec<_>>()
+        q.questions
+            .iter()
+            .map(|q| q.text.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(texts(&eight), texts(&same));
     let mcq_only = assessment
@@ -123,7 +133,8 @@ async fn a_pdf_becomes_topics_questions_and_a_graded_assessment(
         mcq_only
             .questions
             .iter()
-            .all(|q| q.kind == QuestionType::MultipleChoice && q.options.as_ref().map(Vec::len) == Some(4))
+            .all(|q| q.kind == QuestionType::MultipleChoice
+                && q.options.as_ref().map(Vec::len) == Some(4))
     );
 
     // An assessment from the default questions, answered perfectly.
@@ -212,7 +223,10 @@ async fn wrong_answers_make_weak_topics_revisions_and_progress(
 
     let revisions = assessment.revisions(false).await?;
     assert_eq!(revisions.len(), result.topic_scores.len());
-    assert!(assessment.revisions(true).await?.is_empty(), "first due tomorrow");
+    assert!(
+        assessment.revisions(true).await?.is_empty(),
+        "first due tomorrow"
+    );
     let reviewed = assessment
         .review_revision(&revisions[0].id, Recall::Good)
         .await?;
@@ -232,12 +246,21 @@ async fn bad_files_get_typed_errors_and_store_nothing(server: TestServer) -> any
     let assessment = client.assessment();
     let none = UploadOptions::default();
     let empty = assessment.upload_pdf("empty.pdf", Vec::new(), &none).await;
-    assert_eq!(empty.err().map(|e| api_code(&e)).as_deref(), Some("assessment.pdf.empty"));
+    assert_eq!(
+        empty.err().map(|e| api_code(&e)).as_deref(),
+        Some("assessment.pdf.empty")
+    );
     let fake = assessment
         .upload_pdf("notes.pdf", b"PK\x03\x04 this is a zip".to_vec(), &none)
         .await;
-    assert_eq!(fake.err().map(|e| api_code(&e)).as_deref(), Some("assessment.pdf.not_pdf"));
-    assert!(assessment.documents(None).await?.items.is_empty(), "nothing stored");
+    assert_eq!(
+        fake.err().map(|e| api_code(&e)).as_deref(),
+        Some("assessment.pdf.not_pdf")
+    );
+    assert!(
+        assessment.documents(None).await?.items.is_empty(),
+        "nothing stored"
+    );
 
     // Not multipart at all.
     let json = client
@@ -253,7 +276,10 @@ async fn bad_files_get_typed_errors_and_store_nothing(server: TestServer) -> any
     let first = assessment.upload_pdf(locked, read(locked)?, &none).await?;
     let failed = assessment.wait_for_document(&first.id, PROCESSING).await?;
     assert_eq!(failed.status, DocumentStatus::Failed);
-    let failure = failed.failure.clone().unwrap_or_else(|| unreachable_failure());
+    let failure = failed
+        .failure
+        .clone()
+        .unwrap_or_else(|| unreachable_failure());
     assert_eq!(failure.code, "assessment.pdf.encrypted");
     assert!(failure.suggestion.contains("password"));
     let questions = assessment.latest_questions(&first.id).await;
@@ -265,7 +291,9 @@ async fn bad_files_get_typed_errors_and_store_nothing(server: TestServer) -> any
         password: Some("openpassword".into()),
         ..UploadOptions::default()
     };
-    let second = assessment.upload_pdf(locked, read(locked)?, &with_password).await?;
+    let second = assessment
+        .upload_pdf(locked, read(locked)?, &with_password)
+        .await?;
     assert_ne!(second.id, first.id, "a failed document is replaced");
     let opened = assessment.wait_for_document(&second.id, PROCESSING).await?;
     assert_ne!(
@@ -321,8 +349,16 @@ async fn answers_must_name_the_assessments_questions(server: TestServer) -> anyh
     let id = quiz.questions[0].id.clone();
     let duplicate = StudentAnswers {
         answers: vec![
-            AnswerIn { question_id: id.clone(), answer: "a".into(), time_spent: 1 },
-            AnswerIn { question_id: id, answer: "b".into(), time_spent: 1 },
+            AnswerIn {
+                question_id: id.clone(),
+                answer: "a".into(),
+                time_spent: 1,
+            },
+            AnswerIn {
+                question_id: id,
+                answer: "b".into(),
+                time_spent: 1,
+            },
         ],
     };
     let refused = assessment.submit_answers(&quiz.id, &duplicate).await;
@@ -344,9 +380,16 @@ async fn answers_must_name_the_assessments_questions(server: TestServer) -> anyh
         status: Some(AssessmentStatus::Archived),
         ..Default::default()
     };
-    let stale = assessment.update_assessment(&draft.id, &patch, Some(9)).await;
-    assert_eq!(stale.err().map(|e| api_code(&e)).as_deref(), Some("resource.conflict"));
-    let archived = assessment.update_assessment(&draft.id, &patch, Some(1)).await?;
+    let stale = assessment
+        .update_assessment(&draft.id, &patch, Some(9))
+        .await;
+    assert_eq!(
+        stale.err().map(|e| api_code(&e)).as_deref(),
+        Some("resource.conflict")
+    );
+    let archived = assessment
+        .update_assessment(&draft.id, &patch, Some(1))
+        .await?;
     assert_eq!(archived.status, AssessmentStatus::Archived);
     assert_eq!(archived.version, 2);
     Ok(())
@@ -380,7 +423,10 @@ async fn another_workspace_sees_none_of_it(server: TestServer) -> anyhow::Result
         .await?;
     let theirs = stranger.assessment();
     let doc = theirs.document(&pdf).await;
-    assert_eq!(doc.err().map(|e| api_code(&e)).as_deref(), Some("assessment.document.not_found"));
+    assert_eq!(
+        doc.err().map(|e| api_code(&e)).as_deref(),
+        Some("assessment.document.not_found")
+    );
     let quiz = theirs.assessment(&quiz.id).await;
     assert_eq!(
         quiz.err().map(|e| api_code(&e)).as_deref(),
