@@ -100,7 +100,7 @@ pub(crate) async fn run(
                         }
                         on_conflict(&conflict);
                         let resolution = conflict.resolution.clone();
-                        report.conflicts.push(conflict);
+                        report.conflicts.push(*conflict);
                         Outcome::Conflict(resolution)
                     }
                 }
@@ -129,7 +129,7 @@ fn stops(error: &KiroError) -> bool {
 }
 
 enum Settled {
-    Done(ConflictReport),
+    Done(Box<ConflictReport>),
     Stop(KiroError),
 }
 
@@ -154,10 +154,10 @@ async fn resolve(
                     server: Value::Null,
                     server_etag: None,
                 };
-                return Settled::Done(ConflictReport {
+                return Settled::Done(Box::new(ConflictReport {
                     conflict,
                     resolution: Resolution::Failed(format!("cannot read the resource: {error}")),
-                });
+                }));
             }
         };
         let conflict = Conflict {
@@ -168,29 +168,29 @@ async fn resolve(
         };
         let (resend, resolution) = match decide(policy, &conflict, format!("{key}-r{round}")) {
             Decision::Drop(resolution) => {
-                return Settled::Done(ConflictReport {
+                return Settled::Done(Box::new(ConflictReport {
                     conflict,
                     resolution,
-                });
+                }));
             }
             Decision::Resend(call, resolution) => (call, resolution),
         };
         match client.call(resend).await {
             Ok(_) => {
-                return Settled::Done(ConflictReport {
+                return Settled::Done(Box::new(ConflictReport {
                     conflict,
                     resolution,
-                });
+                }));
             }
             Err(error) if stops(&error) => return Settled::Stop(error),
             Err(error) if error.status() == Some(409) && round < MAX_CONFLICT_ROUNDS => {
                 last = error;
             }
             Err(error) => {
-                return Settled::Done(ConflictReport {
+                return Settled::Done(Box::new(ConflictReport {
                     conflict,
                     resolution: Resolution::Failed(format!("the resend failed: {error}")),
-                });
+                }));
             }
         }
     }

@@ -276,10 +276,7 @@ async fn bad_files_get_typed_errors_and_store_nothing(server: TestServer) -> any
     let first = assessment.upload_pdf(locked, read(locked)?, &none).await?;
     let failed = assessment.wait_for_document(&first.id, PROCESSING).await?;
     assert_eq!(failed.status, DocumentStatus::Failed);
-    let failure = failed
-        .failure
-        .clone()
-        .unwrap_or_else(|| unreachable_failure());
+    let failure = failed.failure.clone().unwrap_or_else(unreachable_failure);
     assert_eq!(failure.code, "assessment.pdf.encrypted");
     assert!(failure.suggestion.contains("password"));
     let questions = assessment.latest_questions(&first.id).await;

@@ -237,6 +237,8 @@ struct Model {
     reported_down: bool,
     reachable: Option<bool>,
     window: usize,
+    /// The services discovery reports as not offered: a health poll marks them down.
+    unavailable: Vec<String>,
 }
 
 impl Model {
@@ -255,7 +257,7 @@ impl Model {
             .get(service)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        (self.reported_down && service != CORE)
+        (self.reported_down && self.unavailable.iter().any(|u| u == service))
             || Self::consecutive(outcomes) >= DOWN_AFTER_FAILURES
     }
 
@@ -363,8 +365,17 @@ async fn health_case(server: &mut TestServer, token: &str, ops: &[Op]) -> anyhow
     client
         .authenticate(kiro_sdk::Credentials::ApiKey(token.to_owned()))
         .await?;
+    // Read by a client of its own, so the one under test records no extra request.
+    let unavailable = KiroClient::connect(fast_config(&server.base_url))
+        .await?
+        .services()
+        .into_iter()
+        .filter(|s| s.status != kiro_sdk::kiro_types::discovery::ServiceStatus::Available)
+        .map(|s| s.name)
+        .collect();
     let mut model = Model {
         window: 6,
+        unavailable,
         ..Model::default()
     };
     for op in ops {

@@ -438,14 +438,12 @@ impl AssessmentService {
                 } else {
                     f64::from(correct) / f64::from(attempts)
                 };
-                let flag = (attempts >= FLAG_AFTER)
-                    .then(|| match correct {
-                        0 => Some("too-hard"),
-                        c if c == attempts => Some("too-easy"),
-                        _ => None,
-                    })
-                    .flatten()
-                    .map(str::to_owned);
+                let flag = match correct {
+                    _ if attempts < FLAG_AFTER => None,
+                    0 => Some("too-hard".to_owned()),
+                    c if c == attempts => Some("too-easy".to_owned()),
+                    _ => None,
+                };
                 QuestionStatistics {
                     question_id: q.id.clone(),
                     text: q.text.clone(),

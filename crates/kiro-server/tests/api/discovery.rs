@@ -27,12 +27,18 @@ async fn discovery_lists_all_six_services(server: TestServer) -> anyhow::Result<
         ]
     );
     for service in reply.body["services"].as_array().unwrap() {
+        // A service that has landed is available with its capabilities; the rest say so.
+        let landed = service["status"] == "available";
+        assert!(landed || service["status"] == "unavailable", "{service}");
+        assert_eq!(service["version"], if landed { "1.0" } else { "0.0" });
         assert_eq!(
-            service["status"], "unavailable",
-            "no service has landed yet"
+            service["capabilities"].as_array().unwrap().is_empty(),
+            !landed
         );
         assert!(!service["endpoints"].as_array().unwrap().is_empty());
     }
+    let assessment = &reply.body["services"][5];
+    assert_eq!(assessment["status"], "available");
     Ok(())
 }
 
