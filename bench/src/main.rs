@@ -9,6 +9,7 @@
 //! pass/fail.
 
 mod account;
+mod assess_e2e;
 mod dashboard;
 mod duration;
 mod extract_bench;
@@ -67,6 +68,8 @@ enum Command {
     Qg(qg_bench::QgArgs),
     /// Key phrases: macro F1@10 on Inspec and SemEval2010 against plain YAKE.
     Keyphrase(keyphrase_bench::KeyphraseArgs),
+    /// Assessment end to end: upload of a 100-page PDF to its 5 questions, and peak memory.
+    AssessE2e(assess_e2e::AssessE2eArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -176,6 +179,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             offline_replay::run(args).await
         }
         Command::Extract(args) => extract_bench::run(args),
+        Command::AssessE2e(args) => {
+            install_crypto_provider()?;
+            assess_e2e::run(args).await
+        }
     }
 }
 

@@ -106,6 +106,13 @@ impl ServerProcess {
         parse_vm_rss(&status).with_context(|| format!("no VmRSS line in {path}"))
     }
 
+    /// The child's peak resident set size in bytes (VmHWM from /proc/<pid>/status).
+    pub fn peak_rss_bytes(&self) -> anyhow::Result<u64> {
+        let path = format!("/proc/{}/status", self.pid);
+        let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+        parse_status_kib(&status, "VmHWM:").with_context(|| format!("no VmHWM line in {path}"))
+    }
+
     /// Sends SIGTERM, waits up to a grace period, then kills; the data
     /// directory is removed once the child has exited.
     pub async fn stop(mut self) -> anyhow::Result<()> {
@@ -184,7 +191,12 @@ async fn exit_status(child: &mut Child) -> String {
 
 /// Extracts VmRSS (reported in kB) from the text of /proc/<pid>/status.
 fn parse_vm_rss(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    parse_status_kib(status, "VmRSS:")
+}
+
+/// A `kB` line of /proc/<pid>/status, in bytes.
+fn parse_status_kib(status: &str, key: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }

@@ -8,6 +8,7 @@
 //!   checks questions from any engine against the same rules.
 //! - [`grade`] marks answers and scores topics; [`mastery`] turns a history into mastery bands
 //!   and trends; [`fsrs`] schedules revisions; [`lesson`] assembles correction lessons.
+//! - [`llm`] builds prompts for LLM providers and holds their replies to the same rules.
 
 pub mod analysis;
 pub mod corpus;
@@ -17,6 +18,7 @@ pub mod fsrs;
 pub mod grade;
 pub mod keyphrase;
 pub mod lesson;
+pub mod llm;
 pub mod mastery;
 pub mod questions;
 pub mod text;

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod events;
 pub mod idempotency;
+pub mod llm;
 pub mod model;
 pub mod page;
 pub mod principal;

@@ -71,10 +71,12 @@ impl AppState {
             clock.clone(),
             crate::idempotency::lease(config.server.request_timeout_secs),
         );
+        let llm = crate::assessment::llm::HttpProvider::from_config(&config.assessment)?;
         let assessment = Arc::new(AssessmentService::new(
             store.clone(),
             clock.clone(),
             &config.assessment,
+            llm,
         ));
         assessment.start_workers();
         let token_limiter = TokenRateLimiter::new(

@@ -139,6 +139,7 @@ error_codes! {
     // Assessment: questions, assessments and answers.
     AssessmentQuestionsNotFound = "assessment.questions.not_found", 404, NotFound, false;
     AssessmentLlmUnavailable = "assessment.llm.unavailable", 503, ServiceUnavailable, true;
+    AssessmentLlmNotConfigured = "assessment.llm.not_configured", 422, ValidationError, false;
     AssessmentNotFound = "assessment.assessment.not_found", 404, NotFound, false;
     AssessmentNotActive = "assessment.assessment.not_active", 409, Conflict, false;
     AssessmentUnknownQuestion = "assessment.answer.unknown_question", 422, ValidationError, false;
@@ -214,9 +215,11 @@ mod tests {
     fn retryable_codes_are_transient_statuses() {
         for code in ErrorCode::ALL.iter().filter(|c| c.retryable()) {
             // A 409 is retryable only while the first request with the same idempotency key
-            // is still running: the retry then replays its response.
+            // is still running (the retry then replays its response), or while a document is
+            // still being processed (a later retry finds it done).
             let transient = matches!(code.status(), 408 | 429 | 500 | 502 | 503 | 504)
-                || *code == ErrorCode::IdempotencyInProgress;
+                || *code == ErrorCode::IdempotencyInProgress
+                || *code == ErrorCode::AssessmentDocumentProcessing;
             assert!(transient, "{code}");
         }
     }

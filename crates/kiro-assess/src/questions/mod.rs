@@ -3,7 +3,7 @@
 //! analysis and a seed. Also the rules any engine's questions must meet ([`validate`]) and the
 //! single-sentence wh-question the benchmark scores ([`question_for_sentence`]).
 
-mod candidates;
+pub(crate) mod candidates;
 mod choice;
 mod distractors;
 mod draft;

@@ -13,6 +13,7 @@ mod events;
 mod faults;
 mod health;
 mod live;
+mod llm;
 mod offline;
 mod paginate;
 mod properties;

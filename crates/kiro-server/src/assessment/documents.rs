@@ -2,15 +2,18 @@
 //! deduplicated by content hash), reading them and what processing made of them (text,
 //! topics, objectives, correction lessons), deleting them, and generating questions again.
 
-use kiro_assess::questions::{self, GenerateOptions, LOCAL_MODEL};
+use std::sync::Arc;
+
+use kiro_assess::questions::GenerateOptions;
 use kiro_core::PageRequest;
 use kiro_core::assessment::{DocumentRecord, QuestionSetRecord, kinds};
 use kiro_core::tenancy::{Access, Tenant};
 use kiro_core::{Paged, StoreError};
 use kiro_types::ErrorCode;
 use kiro_types::assessment::{
-    DEFAULT_QUESTION_COUNT, DocumentStatus, ExtractedText, GeneratedQuestions, LearningObjective,
-    Lesson, MAX_PDF_BYTES, PdfUploadResult, QuestionGenerationOptions, QuestionType, TopicAnalysis,
+    DEFAULT_QUESTION_COUNT, DocumentStatus, EngineChoice, ExtractedText, GeneratedQuestions,
+    LearningObjective, Lesson, MAX_PDF_BYTES, PdfUploadResult, QuestionGenerationOptions,
+    QuestionType, TopicAnalysis,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -292,26 +295,23 @@ impl AssessmentService {
             difficulty: options.difficulty,
             seed,
         };
-        let generated = tokio::task::spawn_blocking(move || {
-            questions::generate(
-                &engine_document(&text),
-                &engine_analysis(&analysis),
-                &engine_options,
-            )
-        })
-        .await
-        .map_err(ApiError::internal)?;
+        let choice = options.engine.unwrap_or(EngineChoice::Auto);
+        let document = Arc::new(engine_document(&text));
+        let analysis = Arc::new(engine_analysis(&analysis));
+        let produced = self
+            .produce_questions(choice, document, analysis, engine_options)
+            .await?;
         let set = QuestionSetRecord {
             workspace_id: tenant.workspace_id,
             set: GeneratedQuestions {
                 id: new_id(),
                 pdf_id: id.to_owned(),
-                questions: with_fresh_ids(generated.questions),
+                questions: with_fresh_ids(produced.generated.questions),
                 generated_at: self.now(),
-                ai_model: LOCAL_MODEL.to_owned(),
-                confidence: generated.confidence,
+                ai_model: produced.ai_model,
+                confidence: produced.generated.confidence,
                 seed,
-                fallback_reason: None,
+                fallback_reason: produced.fallback_reason,
             },
         };
         let event = self.event(
@@ -350,6 +350,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

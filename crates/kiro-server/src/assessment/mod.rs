@@ -6,7 +6,9 @@
 
 mod analytics;
 mod documents;
+mod engine;
 mod failure;
+pub mod llm;
 mod quizzes;
 mod worker;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use kiro_assess::extract::{Engine, ExtractOptions};
 use kiro_core::events::{EventDraft, EventKind};
+use kiro_core::llm::LlmProvider;
 use kiro_core::tenancy::{Access, Tenant};
 use kiro_core::{Clock, Store, StoreError};
 use kiro_types::ErrorCode;
@@ -39,13 +42,21 @@ pub struct AssessmentService {
     extract: ExtractOptions,
     workers: usize,
     scheduler: SchedulerKind,
+    /// The LLM provider asked for questions, when one is configured.
+    llm: Option<Arc<dyn LlmProvider>>,
     /// Woken when a document is queued, so an idle worker starts at once.
     wake: Arc<Notify>,
 }
 
 impl AssessmentService {
-    /// The service for a configuration; call [`AssessmentService::start_workers`] to process.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: &AssessmentConfig) -> Self {
+    /// The service for a configuration, asking `llm` for questions when given; call
+    /// [`AssessmentService::start_workers`] to process.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: &AssessmentConfig,
+        llm: Option<Arc<dyn LlmProvider>>,
+    ) -> Self {
         let engine = match config.extractor.as_str() {
             "pdf-extract" => Engine::PdfExtract,
             "pdftotext" => Engine::Pdftotext,
@@ -70,8 +81,14 @@ impl AssessmentService {
             extract,
             workers: usize::try_from(config.workers).unwrap_or(1).max(1),
             scheduler,
+            llm,
             wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// The configured LLM provider, for the health report.
+    pub fn llm(&self) -> Option<&Arc<dyn LlmProvider>> {
+        self.llm.as_ref()
     }
 
     fn now(&self) -> DateTime<Utc> {

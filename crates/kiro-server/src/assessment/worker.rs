@@ -7,16 +7,17 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use kiro_assess::analysis::{self, Analysis};
-use kiro_assess::questions::{self, GenerateOptions, LOCAL_MODEL};
+use kiro_assess::questions::GenerateOptions;
 use kiro_assess::{Document, extract};
 use kiro_core::assessment::{DocumentJob, DocumentRecord, QuestionSetRecord, kinds};
 use kiro_core::events::{EventDraft, EventKind};
 use kiro_types::assessment::{
-    DEFAULT_QUESTION_COUNT, DocumentFailure, DocumentStatus, ExtractedText, GeneratedQuestions,
-    QuestionType, TopicAnalysis,
+    DEFAULT_QUESTION_COUNT, DocumentFailure, DocumentStatus, EngineChoice, ExtractedText,
+    GeneratedQuestions, QuestionType, TopicAnalysis,
 };
 use serde_json::json;
 
+use super::engine::Produced;
 use super::{AssessmentService, failure, new_id};
 
 /// The actor named in events the workers emit.
@@ -141,28 +142,41 @@ impl AssessmentService {
         self.report_progress(&mut doc, 50, "analysing").await;
 
         let seed = seed_of(&doc.document.content_hash);
-        let analysed = tokio::task::spawn_blocking(move || {
-            let analysis = analysis::analyze(&document);
-            let generated = questions::generate(
-                &document,
-                &analysis,
-                &GenerateOptions {
-                    count: DEFAULT_QUESTION_COUNT as usize,
-                    types: QuestionType::ALL.to_vec(),
-                    difficulty: None,
-                    seed,
-                },
-            );
-            (document, analysis, generated)
-        })
-        .await;
-        let Ok((document, analysis, generated)) = analysed else {
+        let document = Arc::new(document);
+        let analysed = {
+            let document = document.clone();
+            tokio::task::spawn_blocking(move || analysis::analyze(&document)).await
+        };
+        let Ok(analysis) = analysed else {
             let failure = failure::document_failure(&extract::ExtractError::Malformed(
                 "the analysis stopped unexpectedly".to_owned(),
             ));
             self.fail(&mut doc, failure).await;
             return;
         };
+        let analysis = Arc::new(analysis);
+        let options = GenerateOptions {
+            count: DEFAULT_QUESTION_COUNT as usize,
+            types: QuestionType::ALL.to_vec(),
+            difficulty: None,
+            seed,
+        };
+        let produced = self
+            .produce_questions(
+                EngineChoice::Auto,
+                document.clone(),
+                analysis.clone(),
+                options,
+            )
+            .await;
+        let Ok(produced) = produced else {
+            let failure = failure::document_failure(&extract::ExtractError::Malformed(
+                "question generation stopped unexpectedly".to_owned(),
+            ));
+            self.fail(&mut doc, failure).await;
+            return;
+        };
+        let generated = &produced.generated;
         if generated.questions.is_empty() && analysis.topics.is_empty() {
             let failure = DocumentFailure {
                 code: kiro_types::ErrorCode::AssessmentPdfTooLittleText
@@ -180,7 +194,8 @@ impl AssessmentService {
             self.fail(&mut doc, failure).await;
             return;
         }
-        self.complete(doc, &document, analysis, generated, seed)
+        let analysis = Arc::unwrap_or_clone(analysis);
+        self.complete(doc, &document, analysis, produced, seed)
             .await;
     }
 
@@ -189,7 +204,7 @@ impl AssessmentService {
         mut doc: DocumentRecord,
         document: &Document,
         analysis: Analysis,
-        generated: questions::Generated,
+        produced: Produced,
         seed: u64,
     ) {
         let now = self.now();
@@ -204,12 +219,12 @@ impl AssessmentService {
             set: GeneratedQuestions {
                 id: new_id(),
                 pdf_id: id.clone(),
-                questions: with_fresh_ids(generated.questions),
+                questions: with_fresh_ids(produced.generated.questions),
                 generated_at: now,
-                ai_model: LOCAL_MODEL.to_owned(),
-                confidence: generated.confidence,
+                ai_model: produced.ai_model,
+                confidence: produced.generated.confidence,
                 seed,
-                fallback_reason: None,
+                fallback_reason: produced.fallback_reason,
             },
         };
         doc.document.status = DocumentStatus::Completed;

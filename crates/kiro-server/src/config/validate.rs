@@ -128,6 +128,27 @@ fn check_assessment(
             "the openai provider needs the server's base URL, e.g. http://127.0.0.1:11434".into(),
         ));
     }
+    if a.llm_provider == "openai" && a.llm_model.trim().is_empty() {
+        return Err(fail(
+            "assessment.llm_model",
+            "the openai provider needs the model to ask, e.g. llama3.1 for Ollama".into(),
+        ));
+    }
+    if a.llm_provider == "gemini" && a.llm_api_key.trim().is_empty() {
+        return Err(fail(
+            "assessment.llm_api_key",
+            "the gemini provider needs an API key (KIRO_ASSESSMENT__LLM_API_KEY)".into(),
+        ));
+    }
+    if !a.llm_base_url.is_empty() && reqwest::Url::parse(&a.llm_base_url).is_err() {
+        return Err(fail(
+            "assessment.llm_base_url",
+            format!(
+                "`{}` is not a URL; write it as http://host:port",
+                a.llm_base_url
+            ),
+        ));
+    }
     in_range(u64::from(a.max_pages), 1, 100_000).map_err(|m| fail("assessment.max_pages", m))?;
     in_range(a.extract_timeout_secs, 1, 3600)
         .map_err(|m| fail("assessment.extract_timeout_secs", m))?;

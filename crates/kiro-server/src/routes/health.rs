@@ -58,8 +58,29 @@ async fn health_report(state: &AppState) -> HealthOut {
             Err(_) => Some("cannot read the migration table".into()),
         },
     };
-    let checks = vec![database, migrations];
+    let mut checks = vec![database, migrations];
     let healthy = checks.iter().all(|c| c.status == CheckStatus::Pass);
+    // The LLM provider is optional: when it fails the local engine answers, so the server
+    // stays available and the check says why questions come from the local engine.
+    let mut assessment_degraded = false;
+    if let Some(llm) = state.assessment.llm() {
+        let started = Instant::now();
+        let answered = llm.check().await;
+        assessment_degraded = answered.is_err();
+        checks.push(HealthCheck {
+            name: format!("llm ({} {})", llm.provider(), llm.model()),
+            status: if answered.is_ok() {
+                CheckStatus::Pass
+            } else {
+                CheckStatus::Fail
+            },
+            latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+            message: answered.err().map(|e| {
+                tracing::warn!(error = %e, "LLM provider health check failed");
+                format!("{e}; questions come from the local engine")
+            }),
+        });
+    }
     HealthOut {
         status: if healthy {
             ServiceStatus::Available
@@ -72,8 +93,12 @@ async fn health_report(state: &AppState) -> HealthOut {
         services: crate::services::list()
             .into_iter()
             .map(|s| ServiceHealth {
+                status: if s.name == crate::assessment::SERVICE && assessment_degraded {
+                    ServiceStatus::Degraded
+                } else {
+                    s.status
+                },
                 name: s.name,
-                status: s.status,
             })
             .collect(),
     }

@@ -384,3 +384,42 @@ fn the_env_var_name_of_a_key_round_trips() {
     );
     assert_eq!(env_key("KIRO_TEST_DATABASE_URL"), None);
 }
+
+#[test]
+fn an_llm_provider_needs_what_it_cannot_work_without() {
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[("assessment.llm_provider", "openai")],
+            "assessment.llm_base_url",
+        ),
+        (
+            &[
+                ("assessment.llm_provider", "openai"),
+                ("assessment.llm_base_url", "http://127.0.0.1:11434"),
+            ],
+            "assessment.llm_model",
+        ),
+        (
+            &[("assessment.llm_provider", "gemini")],
+            "assessment.llm_api_key",
+        ),
+        (
+            &[
+                ("assessment.llm_provider", "openai"),
+                ("assessment.llm_base_url", "localhost 11434"),
+                ("assessment.llm_model", "llama3.1"),
+            ],
+            "assessment.llm_base_url",
+        ),
+    ];
+    for (overrides, key) in cases {
+        let err = cli(overrides).unwrap_err();
+        assert_eq!(err.key(), Some(key), "{err}");
+    }
+    let ollama = cli(&[
+        ("assessment.llm_provider", "openai"),
+        ("assessment.llm_base_url", "http://127.0.0.1:11434"),
+        ("assessment.llm_model", "llama3.1"),
+    ]);
+    assert!(ollama.is_ok(), "{ollama:?}");
+}
