@@ -342,6 +342,24 @@ async fn questions_quizzes_lessons_report_and_revisions(app: App) -> anyhow::Res
         "{shown}"
     );
 
+    let (code, unknown) = cli.json(&["assess", "quiz", "no-such-id"], b"").await?;
+    assert_eq!(code, 5, "{unknown}");
+    assert_eq!(unknown["error"]["code"], "assessment.assessment.not_found");
+    // Only the quizzes answered to the end made assessments.
+    let sdk =
+        kiro_sdk::KiroClient::connect(kiro_sdk::ClientConfig::new(cli.server.clone())).await?;
+    let admin = app
+        .up
+        .admin
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("no administrator"))?;
+    sdk.authenticate(kiro_sdk::Credentials::Password {
+        email: admin.email,
+        password: admin.password,
+    })
+    .await?;
+    assert_eq!(sdk.assessment().assessments(None).await?.items.len(), 3);
+
     let (code, lesson) = cli.json(&["assess", "lesson", &doc, &weakest], b"").await?;
     assert_eq!(code, 0, "{lesson}");
     assert_eq!(lesson["topic"], weakest.as_str());

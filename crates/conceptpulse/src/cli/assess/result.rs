@@ -74,7 +74,7 @@ pub fn human(out: &QuizOut) -> String {
     };
     let verdict = if r.passed { "passed" } else { "not passed" };
     let mut text = format!(
-        "{}: {} (pass mark {})\nScore {:.1} / {:.1} ({}) · accuracy {correct} of {total} ({}) · time {}",
+        "{} — {} (pass mark {})\nScore {:.1} / {:.1} ({}) · accuracy {correct} of {total} ({}) · time {}",
         out.title,
         verdict,
         render::percent(out.passing_score),
@@ -89,12 +89,12 @@ pub fn human(out: &QuizOut) -> String {
             t.topic.clone(),
             format!("{:.1} / {:.1}", t.score, t.max_score),
             render::percent(t.percentage),
-            if t.weakness { "weak" } else { "" }.to_owned(),
+            weakness(out, t),
         ]
     });
     text.push_str(&format!(
         "\n{}",
-        table(&["Topic", "Score", "%", ""], topics)
+        table(&["Topic", "Score", "%", "Weakness"], topics)
     ));
     let answers = r.answers.iter().enumerate().map(|(i, a)| {
         let mark = match (a.is_correct, a.credit > 0.0) {
@@ -153,6 +153,17 @@ pub fn human(out: &QuizOut) -> String {
         None => text.push_str("\nNo weak topic: well done."),
     }
     text
+}
+
+/// A topic's weakness level as the server judged it over all the learner's answers.
+fn weakness(out: &QuizOut, score: &TopicScore) -> String {
+    if !score.weakness {
+        return String::new();
+    }
+    out.weaknesses
+        .iter()
+        .find(|w| w.topic == score.topic)
+        .map_or_else(|| "weak".to_owned(), |w| wire_name(&w.weakness_level))
 }
 
 #[cfg(test)]
