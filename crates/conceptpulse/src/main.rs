@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use conceptpulse::cli::output::Output;
-use conceptpulse::cli::{Cli, Command, account, config, exit, status};
+use conceptpulse::cli::{Cli, Command, account, assess, config, exit, status};
 use conceptpulse::settings::{DEFAULT_SERVER, Settings};
 use kiro_sdk::ClientConfig;
 
@@ -57,6 +57,10 @@ async fn run(cli: Cli) -> u8 {
         },
         Command::Status => match client_config(&settings, out) {
             Ok(config) => status::status(config, out).await,
+            Err(code) => code,
+        },
+        Command::Assess { command } => match client_config(&settings, out) {
+            Ok(config) => assess::run(config, out, command).await,
             Err(code) => code,
         },
     }

@@ -1,8 +1,10 @@
 //! The `conceptpulse` command line: `up` (embedded Kiro server and web UI), `web` (the UI
-//! against a remote server), and the account and status commands built on kiro-sdk. Every
-//! command takes `--output json`; exit codes are in [`exit`].
+//! against a remote server), the account and status commands and the learning loop
+//! (`assess …`) built on kiro-sdk. Every command takes `--output json`; exit codes are in
+//! [`exit`].
 
 pub mod account;
+pub mod assess;
 pub mod config;
 pub mod exit;
 pub mod output;
@@ -73,6 +75,11 @@ pub enum Command {
     Logout,
     /// The connection, the services and their health.
     Status,
+    /// The learning loop: upload PDFs, questions, quizzes, the report, lessons, revisions.
+    Assess {
+        #[command(subcommand)]
+        command: assess::AssessCommand,
+    },
     /// Named environments: show, set a key, switch, add.
     Config {
         #[command(subcommand)]

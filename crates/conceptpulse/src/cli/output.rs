@@ -33,18 +33,7 @@ impl Output {
 
     /// Reports `error` and returns its exit code.
     pub fn fail(&self, error: &KiroError) -> u8 {
-        let code = exit::for_error(error);
-        let detail = match error {
-            KiroError::Api(api) => json!({
-                "kind": "api", "code": api.code, "status": api.status,
-                "message": api.message, "requestId": api.request_id,
-            }),
-            KiroError::Connection(_) | KiroError::Timeout => {
-                json!({ "kind": "unreachable", "message": error.to_string() })
-            }
-            other => json!({ "kind": "client", "message": other.to_string() }),
-        };
-        self.fail_with(code, detail, &hint(error))
+        self.fail_with(exit::for_error(error), error_detail(error), &hint(error))
     }
 
     /// Reports a failure the CLI found itself (usage, local files) and returns `code`.
@@ -64,7 +53,8 @@ impl Output {
         self.fail_with(code, body, message)
     }
 
-    fn fail_with(&self, code: u8, detail: serde_json::Value, human: &str) -> u8 {
+    /// Reports a failure as `detail` for scripts and `human` for people; returns `code`.
+    pub fn fail_with(&self, code: u8, detail: serde_json::Value, human: &str) -> u8 {
         match self.format {
             OutputFormat::Json => {
                 let mut detail = detail;
@@ -77,6 +67,21 @@ impl Output {
             OutputFormat::Human => eprintln!("conceptpulse: {human}"),
         }
         code
+    }
+}
+
+/// The JSON detail of `error`: its kind, and for a server's answer its code, status,
+/// message and request id.
+pub fn error_detail(error: &KiroError) -> serde_json::Value {
+    match error {
+        KiroError::Api(api) => json!({
+            "kind": "api", "code": api.code, "status": api.status,
+            "message": api.message, "requestId": api.request_id,
+        }),
+        KiroError::Connection(_) | KiroError::Timeout => {
+            json!({ "kind": "unreachable", "message": error.to_string() })
+        }
+        other => json!({ "kind": "client", "message": other.to_string() }),
     }
 }
 

@@ -11,10 +11,9 @@ use super::OutputFormat;
 
 /// A spinner saying `message` until dropped (or finished); hidden when nobody watches.
 pub fn spinner(format: OutputFormat, message: impl Into<String>) -> ProgressBar {
-    let visible = format == OutputFormat::Human && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(
         None,
-        if visible {
+        if watched(format) {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()
@@ -26,4 +25,9 @@ pub fn spinner(format: OutputFormat, message: impl Into<String>) -> ProgressBar 
     bar.set_message(message.into());
     bar.enable_steady_tick(Duration::from_millis(100));
     bar
+}
+
+/// Whether a person watches stderr: human output to a terminal.
+pub fn watched(format: OutputFormat) -> bool {
+    format == OutputFormat::Human && std::io::stderr().is_terminal()
 }

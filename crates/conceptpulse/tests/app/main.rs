@@ -1,9 +1,10 @@
 //! ConceptPulse end to end: `conceptpulse up` started in-process on free ports, driven over
-//! HTTP like a browser with JavaScript off (web), by the real binary (cli), and by Debian's
-//! Chromium through chromiumoxide (browser).
+//! HTTP like a browser with JavaScript off (web), by the real binary (cli, and assess_cli for
+//! the learning loop), and by Debian's Chromium through chromiumoxide (browser).
 
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
 
+mod assess_cli;
 mod browser;
 mod cli;
 mod web;
