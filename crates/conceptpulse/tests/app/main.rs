@@ -5,7 +5,9 @@
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
 
 mod browser;
+mod browser_learn;
 mod cli;
+mod learn;
 mod web;
 
 use kiro_store::testing::TestDatabase;
