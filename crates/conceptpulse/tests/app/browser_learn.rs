@@ -102,6 +102,12 @@ async fn walk_the_learning_loop() -> anyhow::Result<()> {
         )
         .await?;
         assert!(clock.contains(':'), "{clock}");
+        let unlabelled: usize = check(
+            &page,
+            "[...document.querySelectorAll('input:not([type=hidden]), textarea')].filter(i => i.labels.length === 0).length",
+        )
+        .await?;
+        assert_eq!(unlabelled, 0, "every answer field has a label");
         let choice = wrong(question);
         if question.kind.is_choice() {
             let script = format!(

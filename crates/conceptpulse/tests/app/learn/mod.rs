@@ -5,6 +5,7 @@
 
 mod instructor;
 mod loop_pages;
+mod offline;
 mod refusals;
 mod uploads;
 
