@@ -1,14 +1,64 @@
 // Live updates: the page listens to /live (Server-Sent Events) and updates the connection
-// badge, the service table and the event list in place. Everything also works without it:
-// the pages render the same information on load.
+// badge, the service table, the event list and a document's processing progress in place,
+// and runs the quiz's per-question clock. Everything also works without it: the pages
+// render the same information on load, a processing page refreshes itself, and the server
+// times each question from when it served it.
 (function () {
   "use strict";
-  if (!window.EventSource || !document.getElementById("connection-badge")) return;
-  var source = new EventSource("/live");
 
   function setText(selector, text, root) {
     (root || document).querySelectorAll(selector).forEach(function (el) { el.textContent = text; });
   }
+
+  // The quiz clock: counts up from the seconds the server has seen, and sends its reading
+  // with the answer.
+  var timer = document.getElementById("question-timer");
+  if (timer) {
+    var started = Date.now() - 1000 * (parseInt(timer.getAttribute("data-elapsed"), 10) || 0);
+    var seconds = function () { return Math.floor((Date.now() - started) / 1000); };
+    var show = function () {
+      var s = seconds();
+      timer.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    };
+    setInterval(show, 1000);
+    var form = document.getElementById("answer-form");
+    var spent = document.getElementById("time-spent");
+    if (form && spent) {
+      form.addEventListener("submit", function () { spent.value = String(seconds()); });
+    }
+  }
+
+  if (!window.EventSource || !document.getElementById("connection-badge")) return;
+  var source = new EventSource("/live");
+  // Leaving the page ends its stream, so streams of pages left behind (or kept in the
+  // back-forward cache) never hold the browser's connections to this server.
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
+
+  // A document being processed: its progress bar follows the document's events; once the
+  // subscription is live the page re-reads the state it may have missed before.
+  var processing = document.getElementById("document-progress");
+  var documentId = processing && processing.getAttribute("data-document");
+  function showProgress(progress, stage) {
+    var bar = document.getElementById("doc-progress");
+    if (bar) { bar.value = progress; bar.textContent = progress + "%"; }
+    setText('[data-live="doc-progress"]', progress + "%");
+    if (stage) setText('[data-live="doc-stage"]', stage + "…");
+  }
+  function checkDocument() {
+    fetch("/learn/documents/" + encodeURIComponent(documentId) + "/progress", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) {
+        if (!doc) return;
+        if (doc.status !== "processing") window.location.reload();
+        else showProgress(doc.progress);
+      })
+      .catch(function () {});
+  }
+
+  source.addEventListener("ready", function () {
+    if (documentId) checkDocument();
+  });
 
   source.addEventListener("status", function (e) {
     var s = JSON.parse(e.data);
@@ -36,9 +86,17 @@
   });
 
   source.addEventListener("kiro", function (e) {
+    var event = JSON.parse(e.data);
+    if (documentId && event.resourceId === documentId) {
+      if (event.type === "assessment.document.progress") {
+        showProgress(event.data.progress, event.data.stage);
+      } else if (event.type === "assessment.document.completed" || event.type === "assessment.document.failed") {
+        window.location.reload();
+        return;
+      }
+    }
     var list = document.getElementById("events");
     if (!list) return;
-    var event = JSON.parse(e.data);
     var item = document.createElement("li");
     item.textContent = event.type + " · " + event.topic + " · " + new Date(event.at).toLocaleTimeString();
     var placeholder = list.querySelector(".muted");

@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     monitor: Mutex<Option<HealthMonitor>>,
     /// Never sent on: background tasks await its closing, which is this client's end.
     pub(crate) alive: watch::Sender<()>,
+    /// The workspace every request names (`X-Kiro-Workspace`), when one was chosen.
+    workspace: RwLock<Option<String>>,
 }
 
 impl KiroClient {
@@ -67,6 +69,7 @@ impl KiroClient {
                 sync: SyncHub::default(),
                 monitor: Mutex::new(None),
                 alive: watch::Sender::new(()),
+                workspace: RwLock::new(None),
             }),
         })
     }
@@ -135,6 +138,30 @@ impl KiroClient {
     /// `GET /v1/auth/me`: who the client is signed in as.
     pub async fn me(&self) -> Result<MeOut, KiroError> {
         self.request(Method::GET, "/v1/auth/me", None).await
+    }
+
+    /// Makes every request from now on act in `workspace` (sent as `X-Kiro-Workspace`), or
+    /// in the principal's default one with `None`. A principal with several workspaces and
+    /// no default must name one. A change drops the cached answers, which belong to the
+    /// workspace they were read in.
+    pub fn use_workspace(&self, workspace: Option<String>) {
+        let changed = match self.inner.workspace.write() {
+            Ok(mut current) => std::mem::replace(&mut *current, workspace.clone()) != workspace,
+            Err(poisoned) => {
+                std::mem::replace(&mut *poisoned.into_inner(), workspace.clone()) != workspace
+            }
+        };
+        if changed {
+            self.inner.cache.clear();
+        }
+    }
+
+    /// The workspace requests name, if one was chosen with [`Self::use_workspace`].
+    pub fn workspace(&self) -> Option<String> {
+        match self.inner.workspace.read() {
+            Ok(workspace) => workspace.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
 
     /// Signs in: the password grant, or an API key kept as the bearer token. Cached answers
@@ -240,6 +267,7 @@ impl KiroClient {
             (None, true) => Some(uuid::Uuid::now_v7().to_string()),
             (None, false) => None,
         };
+        let workspace = self.workspace();
         let mut backoff = Backoff::new(&endpoint.retry);
         let mut refreshed = false;
         let mut tries = 1;
@@ -252,6 +280,7 @@ impl KiroClient {
                         call,
                         bearer: token.as_deref(),
                         idempotency_key: key.as_deref(),
+                        workspace: workspace.as_deref(),
                     };
                     transport.send_once(endpoint, attempt).await
                 }
@@ -292,6 +321,7 @@ impl KiroClient {
             call,
             bearer: None,
             idempotency_key: None,
+            workspace: None,
         };
         transport.send_once(&endpoint, attempt).await
     }

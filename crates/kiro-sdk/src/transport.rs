@@ -59,6 +59,8 @@ pub(crate) struct Attempt<'a> {
     pub(crate) call: &'a Call,
     pub(crate) bearer: Option<&'a str>,
     pub(crate) idempotency_key: Option<&'a str>,
+    /// `X-Kiro-Workspace`: the workspace the request acts in.
+    pub(crate) workspace: Option<&'a str>,
 }
 
 /// The HTTP side: the current endpoint, the counters, and where outcomes are reported.
@@ -109,6 +111,9 @@ impl Transport {
         }
         if let Some(key) = attempt.idempotency_key {
             request = request.header("Idempotency-Key", key);
+        }
+        if let Some(workspace) = attempt.workspace {
+            request = request.header("X-Kiro-Workspace", workspace);
         }
         if let Some(etag) = &call.if_match {
             request = request.header(IF_MATCH, etag);

@@ -2,7 +2,9 @@
 //! connection badge (`status`) the moment the UI client's status changes, the service table
 //! (`health`) and the sync panel (`sync`) when they change (checked once a second, as the
 //! health monitor polls), and the signed-in user's Kiro events (`kiro`) as the session's
-//! subscription delivers them.
+//! subscription delivers them, after a `ready` event once that subscription is confirmed
+//! (a page that must not miss a change, such as a document being processed, re-reads its
+//! state then: every later change arrives as an event).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -37,7 +39,9 @@ async fn feed(state: WebState, signed_in: SignedIn, tx: mpsc::Sender<Event>) {
     let mut status = state.system.on_connection_change();
     // A subscription that cannot start (e.g. Kiro is down) leaves the other updates running;
     // the SDK's stream itself reconnects once it exists.
-    let mut kiro = session.client.subscribe(["*"]).ok();
+    if let Ok(kiro) = session.client.subscribe(["*"]) {
+        tokio::spawn(relay(kiro, tx.clone()));
+    }
     let mut tick = tokio::time::interval(REFRESH);
     let (mut last_health, mut last_sync) = (String::new(), String::new());
     status.mark_changed();
@@ -67,7 +71,6 @@ async fn feed(state: WebState, signed_in: SignedIn, tx: mpsc::Sender<Event>) {
                 last_sync = sync_text.clone();
                 Event::default().event("sync").data(sync_text)
             }
-            Some(event) = next(&mut kiro) => json_event("kiro", &event),
         };
         if tx.send(event).await.is_err() {
             return;
@@ -75,12 +78,30 @@ async fn feed(state: WebState, signed_in: SignedIn, tx: mpsc::Sender<Event>) {
     }
 }
 
-async fn next(
-    stream: &mut Option<kiro_sdk::EventStream>,
-) -> Option<kiro_sdk::kiro_types::events::Event> {
-    match stream {
-        Some(stream) => stream.next().await,
-        None => std::future::pending().await,
+/// Sends `ready` once `kiro` is confirmed, then each of its events, until the browser goes
+/// away.
+async fn relay(mut kiro: kiro_sdk::EventStream, tx: mpsc::Sender<Event>) {
+    let ready = tokio::select! {
+        ready = kiro.ready() => ready,
+        () = tx.closed() => return,
+    };
+    if ready.is_ok()
+        && tx
+            .send(Event::default().event("ready").data("{}"))
+            .await
+            .is_err()
+    {
+        return;
+    }
+    loop {
+        let event = tokio::select! {
+            event = kiro.next() => event,
+            () = tx.closed() => return,
+        };
+        let Some(event) = event else { return };
+        if tx.send(json_event("kiro", &event)).await.is_err() {
+            return;
+        }
     }
 }
 

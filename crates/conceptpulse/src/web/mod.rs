@@ -4,6 +4,7 @@
 
 mod account;
 mod assets;
+pub mod learn;
 mod live;
 mod pages;
 mod render;
@@ -88,6 +89,7 @@ pub fn router(state: WebState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/live.js", get(assets::js))
+        .merge(learn::routes())
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -1,5 +1,6 @@
 //! The signed-in pages: the landing redirect, onboarding (names the first study workspace),
-//! the learning dashboard with the loop's cards, and the Kiro dashboard (connection, sync,
+//! the learning dashboard (the learner's figures, priority topics and quick actions from
+//! [`learn::summary`], and the loop's cards), and the Kiro dashboard (connection, sync,
 //! per-service health, fallbacks, live events). Plus the 404 page.
 
 use askama::Template;
@@ -14,6 +15,7 @@ use kiro_sdk::{Call, Method, Submitted};
 use serde::Deserialize;
 
 use super::account::explain;
+use super::learn::{self, Summary};
 use super::session::{self, SignedIn};
 use super::sync::SyncView;
 use super::view::{self, ServiceRow};
@@ -33,6 +35,7 @@ struct OnboardingPage {
 struct Card {
     title: &'static str,
     text: &'static str,
+    href: &'static str,
     available: bool,
 }
 
@@ -47,6 +50,9 @@ struct DashboardPage {
     assessment_status: &'static str,
     notice: Option<String>,
     pending: usize,
+    /// The learner's figures; `None` when Kiro could not give them.
+    learning: Option<Summary>,
+    learning_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -156,33 +162,54 @@ pub async fn dashboard(
         (
             "Upload notes",
             "Add a PDF of your notes; its topics are found for you.",
+            "/learn/upload",
         ),
-        ("Diagnose", "Take a short quiz generated from your notes."),
+        (
+            "Diagnose",
+            "Take a short quiz generated from your notes.",
+            "/learn/quizzes",
+        ),
         (
             "Weak topics",
             "See which topics your answers show you have not mastered.",
+            "/learn/progress",
         ),
         (
             "Correct",
             "Work through explanations aimed at each weak topic.",
+            "/learn/revisions",
         ),
         (
             "Revise",
             "Come back on a spaced schedule, before you forget.",
+            "/learn/revisions",
         ),
         (
             "Track mastery",
             "Watch each topic's mastery change over time.",
+            "/learn/progress",
         ),
     ];
     let cards = steps
         .into_iter()
-        .map(|(title, text)| Card {
+        .map(|(title, text, href)| Card {
             title,
             text,
+            href,
             available,
         })
         .collect();
+    let (learning, learning_error) = if available {
+        match learn::summary(&signed_in.session).await {
+            Ok(summary) => (Some(summary), None),
+            Err(e) => (
+                None,
+                Some(explain(&e, "Your figures cannot be read right now.").1),
+            ),
+        }
+    } else {
+        (None, None)
+    };
     render::ok(&DashboardPage {
         active: "dashboard",
         status: overview.connection.status,
@@ -195,6 +222,8 @@ pub async fn dashboard(
                 .to_owned()
         }),
         pending: signed_in.session.pending().await,
+        learning,
+        learning_error,
     })
 }
 

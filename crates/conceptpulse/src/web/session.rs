@@ -18,6 +18,7 @@ use tokio::sync::{Mutex, RwLock, watch};
 use tokio::task::JoinHandle;
 
 use super::WebState;
+use super::learn::LearnState;
 use super::sync::ConflictRow;
 
 /// The session cookie's name.
@@ -30,6 +31,8 @@ pub struct Session {
     pub name: String,
     pub email: String,
     pub queue: OfflineQueue,
+    /// The learning pages' state in flight (quiz answers, the last upload).
+    pub learn: LearnState,
     conflicts: Arc<Mutex<Vec<ConflictRow>>>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -69,6 +72,7 @@ impl Session {
             name,
             email,
             queue,
+            learn: LearnState::default(),
             conflicts,
             tasks: vec![collect, follow, replay],
         })
@@ -131,6 +135,12 @@ impl SessionStore {
             (Some(session), None) => Ok(session.clone()),
             _ => anyhow::bail!("{} sessions, not one", sessions.len()),
         }
+    }
+
+    /// The live session signed in as `email` (the first found), for tests and tools.
+    pub async fn of(&self, email: &str) -> Option<Arc<Session>> {
+        let sessions = self.sessions.read().await;
+        sessions.values().find(|s| s.email == email).cloned()
     }
 
     pub async fn len(&self) -> usize {

@@ -17,14 +17,14 @@ fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned())
 }
 
-struct Chromium {
-    browser: Browser,
+pub struct Chromium {
+    pub browser: Browser,
     handler: tokio::task::JoinHandle<()>,
     _profile: tempfile::TempDir,
 }
 
 impl Chromium {
-    async fn launch() -> anyhow::Result<Self> {
+    pub async fn launch() -> anyhow::Result<Self> {
         let profile = tempfile::tempdir()?;
         let config = BrowserConfig::builder()
             .chrome_executable(chromium())
@@ -51,7 +51,7 @@ impl Chromium {
         })
     }
 
-    async fn close(mut self) -> anyhow::Result<()> {
+    pub async fn close(mut self) -> anyhow::Result<()> {
         self.browser.close().await?;
         self.browser.wait().await?;
         self.handler.abort();
@@ -59,7 +59,7 @@ impl Chromium {
     }
 }
 
-async fn fill(page: &Page, selector: &str, text: &str) -> anyhow::Result<()> {
+pub async fn fill(page: &Page, selector: &str, text: &str) -> anyhow::Result<()> {
     page.find_element(selector)
         .await?
         .click()
@@ -70,7 +70,7 @@ async fn fill(page: &Page, selector: &str, text: &str) -> anyhow::Result<()> {
 }
 
 /// Clicks `button` (a form's submit button) and waits for the page it leads to to load.
-async fn submit(page: &Page, button: &str) -> anyhow::Result<String> {
+pub async fn submit(page: &Page, button: &str) -> anyhow::Result<String> {
     let mut loaded = page.event_listener::<EventLoadEventFired>().await?;
     page.find_element(button).await?.click().await?;
     tokio::time::timeout(Duration::from_secs(30), loaded.next())
@@ -96,7 +96,10 @@ async fn badge_reads(page: &Page, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn check<T: serde::de::DeserializeOwned>(page: &Page, expression: &str) -> anyhow::Result<T> {
+pub async fn check<T: serde::de::DeserializeOwned>(
+    page: &Page,
+    expression: &str,
+) -> anyhow::Result<T> {
     Ok(page.evaluate(expression).await?.into_value()?)
 }
 

@@ -6,7 +6,9 @@
 
 mod assess_cli;
 mod browser;
+mod browser_learn;
 mod cli;
+mod learn;
 mod web;
 
 use kiro_store::testing::TestDatabase;

@@ -10,14 +10,14 @@ use reqwest::header::{LOCATION, SET_COOKIE};
 use crate::App;
 
 /// A browser without JavaScript: keeps cookies, does not follow redirects.
-fn browser() -> anyhow::Result<reqwest::Client> {
+pub fn browser() -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?)
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get(LOCATION)
@@ -26,7 +26,12 @@ fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-async fn sign_up(app: &App, web: &reqwest::Client, name: &str, email: &str) -> anyhow::Result<()> {
+pub async fn sign_up(
+    app: &App,
+    web: &reqwest::Client,
+    name: &str,
+    email: &str,
+) -> anyhow::Result<()> {
     let response = web
         .post(app.url("/signup"))
         .form(&[
@@ -191,7 +196,7 @@ async fn pages_need_a_session(app: App) -> anyhow::Result<()> {
 }
 
 /// Reads the event stream until an event of `kind` whose data contains `needle`.
-async fn await_event<B: AsRef<[u8]>>(
+pub async fn await_event<B: AsRef<[u8]>>(
     stream: &mut (impl futures::Stream<Item = reqwest::Result<B>> + Unpin),
     buffer: &mut String,
     kind: &str,
@@ -275,9 +280,15 @@ async fn a_change_made_offline_waits_and_lands_once_when_kiro_returns(
     await_event(&mut stream, &mut buffer, "sync", "\"pending\":0").await?;
     let dashboard = web.get(app.url("/dashboard")).send().await?.text().await?;
     assert_eq!(
-        dashboard.matches("Organic chemistry").count(),
+        dashboard
+            .matches(r#"<span class="chip">Organic chemistry</span>"#)
+            .count(),
         1,
         "the queued workspace landed exactly once"
+    );
+    assert!(
+        dashboard.contains(r#"<form method="post" action="/learn/workspace""#),
+        "with two workspaces the dashboard offers to switch"
     );
     Ok(())
 }

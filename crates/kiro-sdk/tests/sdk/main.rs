@@ -22,6 +22,7 @@ mod property_7;
 mod property_8;
 mod retry;
 mod store;
+mod workspace;
 
 use std::time::Duration;
 
