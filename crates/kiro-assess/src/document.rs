@@ -31,6 +31,15 @@ impl Document {
         }
     }
 
+    /// The whole text, pages separated by blank lines.
+    pub fn full_text(&self) -> String {
+        self.pages
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
     /// Words in the whole document.
     pub fn word_count(&self) -> usize {
         self.pages

@@ -62,7 +62,23 @@ fn yake(text: &str, n: usize) -> Vec<(String, String, f64)> {
 
 /// The `n` best key phrases with scores, best first.
 pub fn scored_keyphrases(text: &str, n: usize) -> Vec<ScoredPhrase> {
-    let candidates = yake(text, POOL.max(n * 3));
+    rescore(text, &yake_candidates(text, candidates_for(n)), n)
+}
+
+/// How many YAKE candidates [`scored_keyphrases`] re-ranks for `n` phrases.
+pub fn candidates_for(n: usize) -> usize {
+    POOL.max(n * 3)
+}
+
+/// YAKE's `k` best candidates of a text: (as written, lower-case, YAKE score). YAKE ranks every
+/// candidate before it keeps the best, so the first `j` of `k` candidates are the `j` best:
+/// one call can serve several [`rescore`]s of the same text.
+pub fn yake_candidates(text: &str, k: usize) -> Vec<(String, String, f64)> {
+    yake(text, k)
+}
+
+/// The `n` best of YAKE's `candidates` re-ranked (see the module docs), best first.
+pub fn rescore(text: &str, candidates: &[(String, String, f64)], n: usize) -> Vec<ScoredPhrase> {
     if candidates.is_empty() {
         return Vec::new();
     }
@@ -71,16 +87,16 @@ pub fn scored_keyphrases(text: &str, n: usize) -> Vec<ScoredPhrase> {
     let total = stems.len().max(1) as f64;
     let mut merged: HashMap<String, ScoredPhrase> = HashMap::new();
     let count = candidates.len() as f64;
-    for (rank, (raw, lower, _)) in candidates.into_iter().enumerate() {
-        let ws = text::words(&lower);
+    for (rank, (raw, lower, _)) in candidates.iter().enumerate() {
+        let ws = text::words(lower);
         if !plausible_phrase(&ws) {
             continue;
         }
-        let key = text::stem_key(&lower);
+        let key = text::stem_key(lower);
         let key_stems: Vec<String> = key.split(' ').map(str::to_owned).collect();
         let freq = count_sequence(&stems, &key_stems).max(1) as f64;
         let first = lower_text
-            .find(&lower)
+            .find(lower.as_str())
             .map_or(1.0, |at| at as f64 / lower_text.len().max(1) as f64);
         let rank_score = 1.0 - rank as f64 / count;
         let length_bonus = match ws.len() {
@@ -92,8 +108,8 @@ pub fn scored_keyphrases(text: &str, n: usize) -> Vec<ScoredPhrase> {
             + length_bonus
             + 0.15 * (freq.ln_1p() / total.ln_1p()) * 4.0
             + 0.15 * (1.0 - first);
-        let entry = merged.entry(key.clone()).or_insert(ScoredPhrase {
-            phrase: raw,
+        let entry = merged.entry(key.clone()).or_insert_with(|| ScoredPhrase {
+            phrase: raw.clone(),
             key,
             score: f64::MIN,
         });

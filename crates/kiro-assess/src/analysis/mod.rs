@@ -10,6 +10,7 @@ use kiro_types::assessment::{Complexity, IdentifiedTopic, LearningObjective, Sec
 
 use crate::Document;
 use crate::corpus::Corpus;
+use crate::keyphrase;
 use crate::text;
 
 pub use terms::near_duplicate;
@@ -25,12 +26,26 @@ pub struct Analysis {
     /// Minutes.
     pub estimated_reading_time: u32,
     pub objectives: Vec<LearningObjective>,
+    /// The document's key phrases as it writes them, best first (question generation draws
+    /// distractors from them); empty for an analysis restored from storage, which then has
+    /// them found again.
+    pub phrases: Vec<String>,
 }
+
+/// Key phrases an analysis keeps for distractors.
+pub const PHRASES: usize = 60;
 
 /// Analyses a document.
 pub fn analyze(document: &Document) -> Analysis {
     let corpus = Corpus::new(document);
-    let terms = terms::key_terms(document, &corpus, terms::KEEP);
+    // One YAKE pass serves both the key terms and the phrases kept for distractors.
+    let full = document.full_text();
+    let candidates = keyphrase::yake_candidates(&full, keyphrase::candidates_for(PHRASES));
+    let terms = terms::key_terms_from(document, &corpus, terms::KEEP, &full, &candidates);
+    let phrases = keyphrase::rescore(&full, &candidates, PHRASES)
+        .into_iter()
+        .map(|p| p.phrase)
+        .collect();
     let topics = topics::topics(&terms, &corpus);
     let objectives = topics::objectives(&topics);
     let words = document.word_count();
@@ -41,6 +56,7 @@ pub fn analyze(document: &Document) -> Analysis {
         complexity: complexity(&corpus),
         estimated_reading_time: u32::try_from(words.div_ceil(200).max(1)).unwrap_or(u32::MAX),
         objectives,
+        phrases,
     }
 }
 

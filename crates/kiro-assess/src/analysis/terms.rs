@@ -22,17 +22,29 @@ pub struct Term {
 /// How many key terms an analysis keeps.
 pub const KEEP: usize = 20;
 
+/// Key phrases whose YAKE scores feed the key terms.
+const YAKE_PHRASES: usize = 50;
+
 /// The document's best key terms, best first, each mentioned in at least one sentence.
 pub fn key_terms(document: &Document, corpus: &Corpus, keep: usize) -> Vec<Term> {
-    let full: String = document
-        .pages
-        .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let full = document.full_text();
+    let candidates = keyphrase::yake_candidates(&full, keyphrase::candidates_for(YAKE_PHRASES));
+    key_terms_from(document, corpus, keep, &full, &candidates)
+}
+
+/// [`key_terms`] from YAKE candidates of the document's full text already found (at least
+/// as many as [`keyphrase::candidates_for`] asks; extra ones are ignored).
+pub fn key_terms_from(
+    document: &Document,
+    corpus: &Corpus,
+    keep: usize,
+    full: &str,
+    candidates: &[(String, String, f64)],
+) -> Vec<Term> {
     let (tfidf, surfaces) = tfidf_ngrams(corpus, document.pages.len().max(1));
     let mut scores: HashMap<String, f64> = HashMap::new();
-    let yake = keyphrase::scored_keyphrases(&full, 50);
+    let wanted = keyphrase::candidates_for(YAKE_PHRASES).min(candidates.len());
+    let yake = keyphrase::rescore(full, &candidates[..wanted], YAKE_PHRASES);
     let yake_max = yake.iter().map(|p| p.score).fold(f64::MIN, f64::max);
     for p in &yake {
         *scores.entry(p.key.clone()).or_default() += 0.6 * p.score / yake_max.max(1e-9);

@@ -4,12 +4,13 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::thread;
 use std::time::Duration;
 
 use pdf_extract::{Document as PdfDocument, LoadOptions, PlainTextOutput, output_doc_page};
 
 use super::ExtractError;
-use super::guard::run_guarded;
+use super::guard::{STACK_BYTES, run_guarded};
 
 /// What the pure-Rust engine read.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,19 +82,11 @@ fn read_unguarded(
     if !read_text {
         return Ok(read);
     }
-    for number in numbers {
-        let page = catch_unwind(AssertUnwindSafe(|| {
-            let mut text = String::new();
-            let mut output = PlainTextOutput::new(&mut text);
-            output_doc_page(&doc, &mut output, number).map(|()| text)
-        }));
-        match page {
-            Ok(Ok(text)) => read.pages.push(text),
-            Ok(Err(_)) | Err(_) => {
-                read.failed_pages += 1;
-                read.pages.push(String::new());
-            }
+    for text in read_pages(&doc, &numbers) {
+        if text.is_none() {
+            read.failed_pages += 1;
         }
+        read.pages.push(text.unwrap_or_default());
     }
     if read.failed_pages == page_count {
         return Err(ExtractError::Malformed(
@@ -101,4 +94,58 @@ fn read_unguarded(
         ));
     }
     Ok(read)
+}
+
+/// Threads that read pages at once: the machine's cores, at most four.
+fn reader_threads(pages: usize) -> usize {
+    thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(pages.max(1))
+}
+
+/// Each page's text in page order, `None` for a page that failed or panicked. Pages are dealt
+/// round-robin to [`reader_threads`] scoped threads sharing the loaded document, each with
+/// the guard's large stack.
+fn read_pages(doc: &PdfDocument, numbers: &[u32]) -> Vec<Option<String>> {
+    let threads = reader_threads(numbers.len());
+    let mut texts: Vec<Option<String>> = vec![None; numbers.len()];
+    thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                thread::Builder::new()
+                    .name("kiro-pdf-page".to_owned())
+                    .stack_size(STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        numbers
+                            .iter()
+                            .enumerate()
+                            .skip(first)
+                            .step_by(threads)
+                            .map(|(at, number)| (at, read_page(doc, *number)))
+                            .collect::<Vec<_>>()
+                    })
+            })
+            .collect();
+        for worker in workers {
+            // A worker that cannot start or that dies leaves its pages as failed.
+            if let Ok(Ok(pages)) = worker.map(|handle| handle.join()) {
+                for (at, text) in pages {
+                    texts[at] = text;
+                }
+            }
+        }
+    });
+    texts
+}
+
+/// One page's text, `None` when pdf-extract fails or panics on it.
+fn read_page(doc: &PdfDocument, number: u32) -> Option<String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut text = String::new();
+        let mut output = PlainTextOutput::new(&mut text);
+        output_doc_page(doc, &mut output, number).map(|()| text)
+    }))
+    .ok()
+    .and_then(Result::ok)
 }

@@ -139,32 +139,46 @@ fn preferred_candidates(
 /// Terms that can stand in as wrong answers: the analysis's terms and the document's key
 /// phrases, each written as the document writes it.
 fn distractor_pool(document: &Document, analysis: &Analysis) -> Vec<String> {
-    let full: String = document
-        .pages
+    let full = document.full_text();
+    let words: Vec<String> = text::words(&full)
         .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+        .map(|w| w.to_lowercase())
+        .collect();
+    let found_phrases;
+    let phrases = if analysis.phrases.is_empty() {
+        found_phrases = keyphrase::keyphrases(&full, crate::analysis::PHRASES);
+        &found_phrases
+    } else {
+        &analysis.phrases
+    };
     let mut pool: Vec<String> = Vec::new();
     let topic_terms = analysis
         .topics
         .iter()
-        .flat_map(|t| t.keywords.iter().chain(&t.subtopics))
-        .cloned();
+        .flat_map(|t| t.keywords.iter().chain(&t.subtopics));
     for term in analysis
         .key_terms
         .iter()
-        .cloned()
         .chain(topic_terms)
-        .chain(keyphrase::keyphrases(&full, 60))
+        .chain(phrases.iter())
     {
-        if !pool.iter().any(|p| p.eq_ignore_ascii_case(&term))
-            && text::contains_phrase(&full, &term)
-        {
-            pool.push(term);
+        if !pool.iter().any(|p| p.eq_ignore_ascii_case(term)) && contains_words(&words, term) {
+            pool.push(term.clone());
         }
     }
     pool
+}
+
+/// Whether `phrase` occurs as whole words in `words` (the lower-cased words of a text): what
+/// [`text::contains_phrase`] says of the text, without splitting it again for every phrase.
+fn contains_words(words: &[String], phrase: &str) -> bool {
+    let needle: Vec<String> = text::words(phrase)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect();
+    !needle.is_empty()
+        && needle.len() <= words.len()
+        && words.windows(needle.len()).any(|w| w == needle.as_slice())
 }
 
 /// Easy, medium or hard from the sentence's length and how rare the term is.

@@ -88,3 +88,28 @@ fn empty_documents_give_no_questions() {
     assert!(g.questions.is_empty());
     assert_eq!(g.confidence, 0.0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// The distractor pool's word-list lookup answers as `text::contains_phrase` would.
+    #[test]
+    fn word_list_lookup_agrees_with_contains_phrase(
+        text in proptest::collection::vec(
+            proptest::sample::select(vec!["Field", "field", "lines", "Faraday's", "a", "E=mc2", "Öl", "—", "."]),
+            0..40,
+        ),
+        phrase in proptest::collection::vec(
+            proptest::sample::select(vec!["field", "LINES", "faraday's", "a", "öl", "e=mc2"]),
+            0..4,
+        ),
+    ) {
+        let text = text.join(" ");
+        let phrase = phrase.join(" ");
+        let words: Vec<String> = text::words(&text).iter().map(|w| w.to_lowercase()).collect();
+        proptest::prop_assert_eq!(
+            contains_words(&words, &phrase),
+            text::contains_phrase(&text, &phrase)
+        );
+    }
+}

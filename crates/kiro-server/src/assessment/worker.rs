@@ -322,6 +322,7 @@ pub(super) fn engine_analysis(stored: &TopicAnalysis) -> Analysis {
         complexity: stored.complexity,
         estimated_reading_time: stored.estimated_reading_time,
         objectives: stored.objectives.clone(),
+        phrases: Vec::new(),
     }
 }
 
