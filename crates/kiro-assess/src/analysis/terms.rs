@@ -26,6 +26,7 @@ pub const KEEP: usize = 20;
 const YAKE_PHRASES: usize = 50;
 
 /// The document's best key terms, best first, each mentioned in at least one sentence.
+#[cfg(test)]
 pub fn key_terms(document: &Document, corpus: &Corpus, keep: usize) -> Vec<Term> {
     let full = document.full_text();
     let candidates = keyphrase::yake_candidates(&full, keyphrase::candidates_for(YAKE_PHRASES));
