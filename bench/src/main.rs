@@ -25,6 +25,7 @@ mod postgres;
 mod process;
 mod qg_bench;
 mod report;
+mod sandbox_bench;
 mod servers;
 mod startup;
 mod subscriber;
@@ -67,6 +68,8 @@ enum Command {
     Qg(qg_bench::QgArgs),
     /// Key phrases: macro F1@10 on Inspec and SemEval2010 against plain YAKE.
     Keyphrase(keyphrase_bench::KeyphraseArgs),
+    /// The execution sandbox: start overhead over a bare `python3 -c pass`, runs/s with N slots.
+    Sandbox(sandbox_bench::SandboxArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -176,6 +179,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             offline_replay::run(args).await
         }
         Command::Extract(args) => extract_bench::run(args),
+        Command::Sandbox(args) => sandbox_bench::run(args),
     }
 }
 

@@ -19,8 +19,10 @@ mod seccomp;
 use std::fs::{self, File};
 use std::io::Write;
 use std::os::fd::AsRawFd;
+use std::path::Path;
 use std::process::ExitCode;
 
+use nix::mount::{MsFlags, mount};
 use nix::sched::{CloneFlags, setns, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
@@ -256,9 +258,15 @@ fn bubblewrap(spec: &LaunchSpec) -> Result<(), String> {
         .bwrap
         .clone()
         .ok_or("the spec has no bubblewrap command")?;
+    let mut argv = argv;
     if let Some(uid) = payload.uid.take()
         && nix::unistd::Uid::effective().is_root()
     {
+        let stage = path.with_file_name("binds");
+        argv = stage_binds(argv, &stage).map_err(|m| fail(&file, m))?;
+        // The init inside reopens the report through /proc/self/fd as the slot's uid.
+        std::os::unix::fs::fchown(&file, Some(uid), Some(uid))
+            .map_err(|e| fail(&file, format!("chown report: {e}")))?;
         confine::drop_to(uid).map_err(|m| fail(&file, m))?;
     }
     let fd = file.as_raw_fd();
@@ -285,6 +293,52 @@ fn bubblewrap(spec: &LaunchSpec) -> Result<(), String> {
     let cprogram = std::ffi::CString::new(program.as_str()).map_err(|_| "NUL byte".to_owned())?;
     let error = nix::unistd::execv(&cprogram, &cargs).err();
     Err(fail(&file, format!("exec {program}: {error:?}")))
+}
+
+/// As root, makes every bind source reachable by the slot's uid (a runtime below /root is
+/// not): in a mount namespace of this launcher's own, each source is bound under `stage`
+/// and bubblewrap binds it from there.
+fn stage_binds(argv: Vec<String>, stage: &Path) -> Result<Vec<String>, String> {
+    let none: Option<&str> = None;
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| format!("unshare: {e}"))?;
+    mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
+        .map_err(|e| format!("making / private: {e}"))?;
+    fs::create_dir_all(stage).map_err(|e| format!("creating {}: {e}", stage.display()))?;
+    let mut out = Vec::with_capacity(argv.len());
+    let mut args = argv.into_iter();
+    let mut n = 0;
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            out.push(arg);
+            out.extend(args.by_ref());
+            break;
+        }
+        if arg != "--ro-bind" && arg != "--bind" {
+            out.push(arg);
+            continue;
+        }
+        let (Some(source), Some(target)) = (args.next(), args.next()) else {
+            return Err(format!("{arg} needs a source and a target"));
+        };
+        let staged = stage.join(n.to_string());
+        n += 1;
+        if Path::new(&source).is_dir() {
+            fs::create_dir(&staged)
+        } else {
+            fs::write(&staged, b"")
+        }
+        .map_err(|e| format!("creating {}: {e}", staged.display()))?;
+        mount(
+            Some(source.as_str()),
+            &staged,
+            none,
+            MsFlags::MS_BIND | MsFlags::MS_REC,
+            none,
+        )
+        .map_err(|e| format!("staging {source}: {e}"))?;
+        out.extend([arg, staged.to_string_lossy().into_owned(), target]);
+    }
+    Ok(out)
 }
 
 /// Inside bubblewrap, as its pid 1: run the payload and report through the inherited file.

@@ -6,4 +6,6 @@
 mod support;
 
 mod basics;
+mod environments;
 mod hostile;
+mod isolation;
