@@ -1,7 +1,10 @@
 //! `kiro-bench sandbox`: what the execution engine costs. Start overhead of a sandboxed
 //! `python3 -c pass` over the same interpreter started bare (medians, measured interleaved in
 //! the same run), for each isolation the host offers; then sustained trivial runs per second
-//! of the engine alone with N parallel slots, beside bare starts with N threads.
+//! of the engine alone with N parallel slots, beside bare starts with N threads. Because wall
+//! figures on a shared machine say as much about the neighbours as about the engine, each
+//! series also reports its CPU time per start (this thread plus every reaped child), which
+//! bounds the runs/s the engine can sustain on this machine's cores.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -10,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use kiro_sandbox::{HelperCommand, Isolation, LimitsRequest, Sandbox, SandboxConfig, Verdict};
+use nix::sys::resource::{UsageWho, getrusage};
 use serde_json::json;
 
 /// Options of `kiro-bench sandbox`.
@@ -74,8 +78,12 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<()> {
             isolation.as_str(),
             args.runs
         );
-        let (bare, boxed) = overhead(&sandbox, &interpreter, args.runs)?;
+        let (bare_m, boxed_m) = overhead(&sandbox, &interpreter, args.runs)?;
+        let (bare, boxed) = (&bare_m.latency, &boxed_m.latency);
         let overhead_ms = boxed.median_ms() - bare.median_ms();
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1) as f64;
         println!(
             "{:<10} python3 -c pass: bare median {:.2} ms (p90 {:.2}), sandboxed median {:.2} ms (p90 {:.2}): overhead {:.2} ms, ratio {:.2}",
             isolation.as_str(),
@@ -86,11 +94,21 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<()> {
             overhead_ms,
             boxed.median_ms() / bare.median_ms(),
         );
+        println!(
+            "{:<10} CPU per start: bare {:.2} ms, sandboxed {:.2} ms (engine + helper + init: {:.2} ms); CPU-bound ceiling on {cores} cores: {:.0} runs/s",
+            isolation.as_str(),
+            bare_m.cpu_ms,
+            boxed_m.cpu_ms,
+            boxed_m.cpu_ms - bare_m.cpu_ms,
+            cores * 1000.0 / boxed_m.cpu_ms,
+        );
         report.push(json!({
             "isolation": isolation.as_str(),
             "bareMedianMs": bare.median_ms(), "bareP90Ms": bare.p90_ms(),
             "sandboxedMedianMs": boxed.median_ms(), "sandboxedP90Ms": boxed.p90_ms(),
             "overheadMs": overhead_ms,
+            "bareCpuMs": bare_m.cpu_ms, "sandboxedCpuMs": boxed_m.cpu_ms,
+            "cpuBoundRunsPerSecond": cores * 1000.0 / boxed_m.cpu_ms,
         }));
         isolations.push(isolation);
         python = Some(interpreter);
@@ -154,25 +172,61 @@ fn micros(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
+/// CPU time used so far by this thread and by every reaped child (the helper, the
+/// sandbox's init and the payload), microseconds.
+fn cpu_now() -> u64 {
+    let micros = |usage: nix::sys::resource::Usage| {
+        let t = |tv: nix::sys::time::TimeVal| {
+            u64::try_from(tv.tv_sec()).unwrap_or(0) * 1_000_000
+                + u64::try_from(tv.tv_usec()).unwrap_or(0)
+        };
+        t(usage.user_time()) + t(usage.system_time())
+    };
+    [UsageWho::RUSAGE_THREAD, UsageWho::RUSAGE_CHILDREN]
+        .into_iter()
+        .filter_map(|who| getrusage(who).ok())
+        .map(micros)
+        .sum()
+}
+
+/// Latencies and the mean CPU time per start of one series.
+struct Measured {
+    latency: Series,
+    cpu_ms: f64,
+}
+
 /// Bare and sandboxed starts, alternating, so both see the same machine state.
-fn overhead(sandbox: &Sandbox, python: &str, runs: u32) -> anyhow::Result<(Series, Series)> {
+fn overhead(sandbox: &Sandbox, python: &str, runs: u32) -> anyhow::Result<(Measured, Measured)> {
     // Warm both paths (page cache, the helper binary) before measuring.
     for _ in 0..5 {
         bare_once(python)?;
         sandboxed_once(sandbox, python)?;
     }
     let (mut bare, mut boxed) = (Vec::new(), Vec::new());
+    let (mut bare_cpu, mut boxed_cpu) = (0u64, 0u64);
     for _ in 0..runs {
-        let started = Instant::now();
+        let (started, cpu) = (Instant::now(), cpu_now());
         bare_once(python)?;
         bare.push(micros(started));
-        let started = Instant::now();
+        bare_cpu += cpu_now() - cpu;
+        let (started, cpu) = (Instant::now(), cpu_now());
         sandboxed_once(sandbox, python)?;
         boxed.push(micros(started));
+        boxed_cpu += cpu_now() - cpu;
     }
     bare.sort_unstable();
     boxed.sort_unstable();
-    Ok((Series(bare), Series(boxed)))
+    let per_run = |total: u64| total as f64 / 1000.0 / f64::from(runs);
+    Ok((
+        Measured {
+            latency: Series(bare),
+            cpu_ms: per_run(bare_cpu),
+        },
+        Measured {
+            latency: Series(boxed),
+            cpu_ms: per_run(boxed_cpu),
+        },
+    ))
 }
 
 fn bare_once(python: &str) -> anyhow::Result<()> {
