@@ -78,7 +78,8 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<()> {
             isolation.as_str(),
             args.runs
         );
-        let (bare_m, boxed_m) = overhead(&sandbox, &interpreter, args.runs)?;
+        let argv = vec![interpreter.clone(), "-c".into(), "pass".into()];
+        let (bare_m, boxed_m) = overhead(&sandbox, &argv, args.runs)?;
         let (bare, boxed) = (&bare_m.latency, &boxed_m.latency);
         let overhead_ms = boxed.median_ms() - bare.median_ms();
         let cores = std::thread::available_parallelism()
@@ -117,25 +118,36 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<()> {
         bail!("no isolation is available on this host");
     };
     let mut throughput = Vec::new();
+    // The engine with a real interpreter, and alone (a payload that does nothing).
+    let payloads = [
+        (
+            "python3 -c pass",
+            "python3",
+            vec![python.clone(), "-c".into(), "pass".into()],
+        ),
+        ("true", "bash", vec!["/usr/bin/true".to_owned()]),
+    ];
     for &slots in &args.slots {
         let isolation = isolations[0];
         let sandbox = sandbox(&helper, state.path(), isolation, slots)?;
-        eprintln!(
-            "sandbox: throughput with {slots} slots, {} runs…",
-            args.throughput_runs
-        );
-        let boxed = parallel(slots, args.throughput_runs, || {
-            sandboxed_once(&sandbox, &python)
-        })?;
-        let bare = parallel(slots, args.throughput_runs, || bare_once(&python))?;
-        println!(
-            "{:<10} {slots} slots: {:.1} runs/s sandboxed, {:.1} starts/s bare ({:.2} of bare)",
-            isolation.as_str(),
-            boxed,
-            bare,
-            boxed / bare
-        );
-        throughput.push(json!({"isolation": isolation.as_str(), "slots": slots, "runsPerSecond": boxed, "bareStartsPerSecond": bare}));
+        for (label, environment, argv) in &payloads {
+            eprintln!(
+                "sandbox: throughput of `{label}` with {slots} slots, {} runs…",
+                args.throughput_runs
+            );
+            let boxed = parallel(slots, args.throughput_runs, || {
+                sandboxed_once(&sandbox, environment, argv)
+            })?;
+            let bare = parallel(slots, args.throughput_runs, || bare_once(argv))?;
+            println!(
+                "{:<10} `{label}` with {slots} slots: {:.1} runs/s sandboxed, {:.1} starts/s bare ({:.2} of bare)",
+                isolation.as_str(),
+                boxed,
+                bare,
+                boxed / bare
+            );
+            throughput.push(json!({"isolation": isolation.as_str(), "payload": label, "slots": slots, "runsPerSecond": boxed, "bareStartsPerSecond": bare}));
+        }
     }
     println!(
         "{}",
@@ -196,21 +208,21 @@ struct Measured {
 }
 
 /// Bare and sandboxed starts, alternating, so both see the same machine state.
-fn overhead(sandbox: &Sandbox, python: &str, runs: u32) -> anyhow::Result<(Measured, Measured)> {
+fn overhead(sandbox: &Sandbox, argv: &[String], runs: u32) -> anyhow::Result<(Measured, Measured)> {
     // Warm both paths (page cache, the helper binary) before measuring.
     for _ in 0..5 {
-        bare_once(python)?;
-        sandboxed_once(sandbox, python)?;
+        bare_once(argv)?;
+        sandboxed_once(sandbox, "python3", argv)?;
     }
     let (mut bare, mut boxed) = (Vec::new(), Vec::new());
     let (mut bare_cpu, mut boxed_cpu) = (0u64, 0u64);
     for _ in 0..runs {
         let (started, cpu) = (Instant::now(), cpu_now());
-        bare_once(python)?;
+        bare_once(argv)?;
         bare.push(micros(started));
         bare_cpu += cpu_now() - cpu;
         let (started, cpu) = (Instant::now(), cpu_now());
-        sandboxed_once(sandbox, python)?;
+        sandboxed_once(sandbox, "python3", argv)?;
         boxed.push(micros(started));
         boxed_cpu += cpu_now() - cpu;
     }
@@ -229,25 +241,30 @@ fn overhead(sandbox: &Sandbox, python: &str, runs: u32) -> anyhow::Result<(Measu
     ))
 }
 
-fn bare_once(python: &str) -> anyhow::Result<()> {
-    let status = Command::new(python)
-        .args(["-c", "pass"])
+fn bare_once(argv: &[String]) -> anyhow::Result<()> {
+    let status = Command::new(&argv[0])
+        .args(&argv[1..])
         .env_clear()
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .status()
-        .context("starting python3")?;
+        .with_context(|| format!("starting {}", argv[0]))?;
     if !status.success() {
-        bail!("bare python3 failed: {status}");
+        bail!("bare {} failed: {status}", argv[0]);
     }
     Ok(())
 }
 
-fn sandboxed_once(sandbox: &Sandbox, python: &str) -> anyhow::Result<()> {
-    let argv = vec![python.to_owned(), "-c".into(), "pass".into()];
-    let outcome = sandbox.run_command("python3", argv, b"", &LimitsRequest::default(), &())?;
+fn sandboxed_once(sandbox: &Sandbox, environment: &str, argv: &[String]) -> anyhow::Result<()> {
+    let outcome = sandbox.run_command(
+        environment,
+        argv.to_vec(),
+        b"",
+        &LimitsRequest::default(),
+        &(),
+    )?;
     if outcome.verdict != Verdict::Accepted {
-        bail!("a sandboxed python3 -c pass was not accepted: {outcome:?}");
+        bail!("a sandboxed {} was not accepted: {outcome:?}", argv[0]);
     }
     Ok(())
 }

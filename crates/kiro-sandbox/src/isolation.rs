@@ -15,6 +15,8 @@ pub enum Isolation {
     /// No isolation at all: rlimits, a cleared environment and (as root) a per-slot uid.
     /// Only when configured explicitly.
     None,
+    /// A runc (OCI) container: only for containers of the runc backend.
+    Runc,
 }
 
 impl Isolation {
@@ -23,6 +25,7 @@ impl Isolation {
             Isolation::Native => "native",
             Isolation::Bubblewrap => "bubblewrap",
             Isolation::None => "none",
+            Isolation::Runc => "runc",
         }
     }
 }

@@ -33,7 +33,7 @@ pub struct LaunchInput<'a> {
 /// The work directory as the program sees it.
 pub fn work_path(isolation: Isolation, host_work: &Path) -> String {
     match isolation {
-        Isolation::Native | Isolation::Bubblewrap => "/work".into(),
+        Isolation::Native | Isolation::Bubblewrap | Isolation::Runc => "/work".into(),
         Isolation::None => host_work.to_string_lossy().into_owned(),
     }
 }
@@ -55,7 +55,7 @@ pub fn binds(env: &Environment) -> Vec<Bind> {
         .collect()
 }
 
-fn payload(input: &LaunchInput<'_>, cwd: PathBuf, cgroup_limited: bool) -> PayloadSpec {
+pub(crate) fn payload(input: &LaunchInput<'_>, cwd: PathBuf, cgroup_limited: bool) -> PayloadSpec {
     let limits = input.limits;
     PayloadSpec {
         argv: input.argv.clone(),
@@ -113,7 +113,7 @@ pub fn spec(input: &LaunchInput<'_>) -> LaunchSpec {
             spec.bwrap = Some(bwrap_argv(input, share_network));
             spec.payload = Some(payload(input, "/work".into(), cgroup_limited));
         }
-        Isolation::None => {
+        Isolation::None | Isolation::Runc => {
             spec.mode = Mode::Unconfined;
             spec.payload = Some(payload(input, input.work.to_path_buf(), cgroup_limited));
         }

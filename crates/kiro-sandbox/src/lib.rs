@@ -19,6 +19,7 @@
 pub mod capabilities;
 pub mod cgroup;
 pub mod compare;
+pub mod container;
 pub mod environment;
 pub mod error;
 pub mod init;
@@ -39,6 +40,7 @@ mod workdir;
 
 pub use capabilities::Capabilities;
 pub use compare::Comparison;
+pub use container::{Container, ContainerSpec, ContainerState, Containers, ExecRequest};
 pub use environment::{Environment, Network};
 pub use error::{Problem, SandboxError};
 pub use isolation::Isolation;

@@ -98,6 +98,36 @@ pub fn decide(
     }
 }
 
+/// The outcome of an external command that reports only its exit status (`runc exec`):
+/// wall time from the supervisor, CPU and memory unavailable.
+pub fn decide_external(
+    mut seen: Supervised,
+    exit: Option<Exit>,
+    limits: Limits,
+    isolation: Isolation,
+) -> RunOutcome {
+    if seen.killed.is_none() {
+        seen.report = Some(crate::spec::Report {
+            exit,
+            rusage: crate::usage::Rusage::default(),
+            wall_us: micros(seen.wall),
+            error: exit
+                .is_none()
+                .then(|| "the command ended without an exit status".to_owned()),
+        });
+    }
+    let mut outcome = decide(seen, None, limits, isolation);
+    outcome.usage.sources = UsageSources {
+        wall_time: Source::Supervisor,
+        cpu_time: Source::Unavailable,
+        peak_memory: Source::Unavailable,
+    };
+    outcome.usage.user_time_us = 0;
+    outcome.usage.system_time_us = 0;
+    outcome.usage.peak_memory_bytes = 0;
+    outcome
+}
+
 fn micros(duration: std::time::Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
 }

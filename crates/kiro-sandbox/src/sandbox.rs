@@ -244,15 +244,16 @@ impl Sandbox {
         });
         let seen = supervisor::supervise(
             &self.helper,
+            &spec,
             Supervision {
-                spec: &spec,
                 stdin: stdin_file,
                 wall: Duration::from_millis(limits.wall_time_ms),
                 cpu_us: limits.cpu_time_ms * 1000,
                 output_bytes: limits.output_bytes,
                 cgroup: cgroup.as_ref(),
-                report: &report,
+                report: Some(&report),
                 sink,
+                on_kill: None,
             },
         )?;
         let usage = cgroup.as_ref().map(|c| c.usage());

@@ -66,15 +66,17 @@ pub enum Kill {
 
 /// One supervised run.
 pub struct Supervision<'a> {
-    pub spec: &'a LaunchSpec,
     pub stdin: File,
     pub wall: Duration,
     /// Total CPU limit, enforced when there is a cgroup to measure it.
     pub cpu_us: u64,
     pub output_bytes: u64,
     pub cgroup: Option<&'a JobCgroup>,
-    pub report: &'a Path,
+    /// The helper's report file (none for an external command such as `runc exec`).
+    pub report: Option<&'a Path>,
     pub sink: &'a dyn OutputSink,
+    /// Called (besides killing the child and the cgroup) when a limit ends the run.
+    pub on_kill: Option<&'a (dyn Fn() + Sync)>,
 }
 
 /// What the supervisor saw.
@@ -94,20 +96,35 @@ struct Pipe {
 }
 
 /// Runs the helper and supervises it to the end.
-pub fn supervise(helper: &HelperCommand, run: Supervision<'_>) -> Result<Supervised, SandboxError> {
-    let json = serde_json::to_string(run.spec)
+pub fn supervise(
+    helper: &HelperCommand,
+    spec: &LaunchSpec,
+    run: Supervision<'_>,
+) -> Result<Supervised, SandboxError> {
+    let json = serde_json::to_string(spec)
         .map_err(|e| SandboxError::internal_msg(format!("launch spec: {e}")))?;
-    let started = Instant::now();
-    let mut child = Command::new(&helper.program)
+    let mut command = Command::new(&helper.program);
+    command
         .args(&helper.args)
         .arg(json)
         .env_clear()
-        .current_dir("/")
+        .current_dir("/");
+    supervise_command(command, run)
+}
+
+/// Runs any command (the helper, `runc exec`) under the same supervision.
+pub fn supervise_command(
+    mut command: Command,
+    run: Supervision<'_>,
+) -> Result<Supervised, SandboxError> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let started = Instant::now();
+    let mut child = command
         .stdin(run.stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context(|| format!("starting {}", helper.program.display()))?;
+        .context(|| format!("starting {program}"))?;
     let mut pipes = Vec::new();
     if let Some(out) = child.stdout.take() {
         pipes.push(Pipe {
@@ -177,6 +194,9 @@ pub fn supervise(helper: &HelperCommand, run: Supervision<'_>) -> Result<Supervi
             };
             if let Some(reason) = reason {
                 kill_job(&mut child, run.cgroup);
+                if let Some(hook) = run.on_kill {
+                    hook();
+                }
                 killed = Some((reason, Instant::now()));
             }
         }
@@ -187,7 +207,7 @@ pub fn supervise(helper: &HelperCommand, run: Supervision<'_>) -> Result<Supervi
         helper = child.wait().ok();
     }
     let wall = started.elapsed();
-    let report = read_report(run.report);
+    let report = run.report.and_then(read_report);
     Ok(Supervised {
         capture,
         killed: killed.map(|k| k.0),

@@ -114,6 +114,31 @@ pub struct JobCgroup {
 }
 
 impl JobCgroup {
+    /// A cgroup below this one (a container's `init` or one `exec`), with its own limits
+    /// when given (the parent's still apply to it).
+    pub fn child(&self, name: &str, limits: Option<CgroupLimits>) -> io::Result<JobCgroup> {
+        if self.version == Version::V2 {
+            write(
+                &self.dirs[0].join("cgroup.subtree_control"),
+                "+memory +pids +cpu",
+            )?;
+        }
+        let child = JobCgroup {
+            version: self.version,
+            dirs: self.dirs.iter().map(|d| d.join(name)).collect(),
+        };
+        for dir in &child.dirs {
+            fs::create_dir(dir)?;
+        }
+        if let Some(limits) = limits {
+            match child.version {
+                Version::V1 => v1::apply(&child.dirs, limits)?,
+                Version::V2 => v2::apply(&child.dirs[0], limits)?,
+            }
+        }
+        Ok(child)
+    }
+
     /// Directories whose `cgroup.procs` the helper writes its pid to.
     pub fn join_dirs(&self) -> &[PathBuf] {
         &self.dirs

@@ -52,8 +52,11 @@ pub fn helper_main(spec_json: &str) -> ExitCode {
             return ExitCode::from(125);
         }
     };
-    // If the supervisor's thread dies, so does the sandbox.
-    let _ = prctl::set_pdeathsig(Signal::SIGKILL);
+    // If the supervisor's thread dies, so does the sandbox. (Not runc's init: its parent,
+    // `runc run --detach`, exits as soon as the container has started.)
+    if spec.mode != Mode::Idle {
+        let _ = prctl::set_pdeathsig(Signal::SIGKILL);
+    }
     close_inherited(spec.report_fd);
     let outcome = match spec.mode {
         Mode::Idle => reaper::idle(),

@@ -6,6 +6,7 @@
 mod support;
 
 mod basics;
+mod containers;
 mod environments;
 mod hostile;
 mod isolation;

@@ -12,6 +12,13 @@ pub struct TestSandbox {
     _state: tempfile::TempDir,
 }
 
+impl TestSandbox {
+    /// The sandbox and the temporary directory its state lives in.
+    pub fn into_parts(self) -> (Sandbox, tempfile::TempDir) {
+        (self.sandbox, self._state)
+    }
+}
+
 impl std::ops::Deref for TestSandbox {
     type Target = Sandbox;
     fn deref(&self) -> &Sandbox {
