@@ -294,3 +294,30 @@ fn a_custom_environment_is_validated_and_then_usable() {
         Err(SandboxError::Invalid(_))
     ));
 }
+
+#[test]
+fn a_network_allowlist_lets_through_only_its_ports() {
+    let Some(sandbox) = native() else { return };
+    let allowed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (allowed_port, other_port) = (
+        allowed.local_addr().unwrap().port(),
+        other.local_addr().unwrap().port(),
+    );
+    let mut env = (*sandbox.environment("python3").unwrap()).clone();
+    env.name = format!("python3-net-{allowed_port}");
+    env.network = kiro_sandbox::Network::Allowlist {
+        tcp_ports: vec![allowed_port],
+    };
+    sandbox.environments().insert(env.clone()).unwrap();
+    let source = format!(
+        "import socket\nfor port in [{allowed_port}, {other_port}]:\n    try:\n        socket.create_connection(('127.0.0.1', port), timeout=2).close()\n        print(port, 'connected')\n    except OSError as e:\n        print(port, 'refused')\n"
+    );
+    let outcome = run(sandbox, &env.name, &source);
+    assert_eq!(
+        only_run(&outcome).stdout,
+        format!("{allowed_port} connected\n{other_port} refused\n"),
+        "{outcome:#?}"
+    );
+    sandbox.environments().remove(&env.name);
+}
