@@ -157,6 +157,11 @@ fn native(
     if !root.share_network {
         flags |= CloneFlags::CLONE_NEWNET;
     }
+    // The OOM killer must pick the payload, never the init that reports on it: pid 1
+    // inherits this, and the payload resets its own to 0 before it drops privileges.
+    // Best effort: lowering it needs CAP_SYS_RESOURCE, which some hosts withhold even from
+    // root; the payload is then still the OOM killer's choice by size.
+    let _ = fs::write("/proc/self/oom_score_adj", "-1000");
     unshare(flags).map_err(|e| format!("unshare: {e}"))?;
     match sys::fork().map_err(|e| format!("fork: {e}"))? {
         ForkResult::Child => {
@@ -203,8 +208,6 @@ fn native(
 /// The namespace's pid 1.
 fn pid_one(root: &RootSpec, payload: Option<&PayloadSpec>) -> Result<Report, String> {
     let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-    // The OOM killer must pick the payload, never the init that reports on it.
-    let _ = fs::write("/proc/self/oom_score_adj", "-1000");
     mounts::build_root(root)?;
     nix::unistd::sethostname("sandbox").map_err(|e| format!("sethostname: {e}"))?;
     match payload {

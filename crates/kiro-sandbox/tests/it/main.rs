@@ -10,3 +10,4 @@ mod containers;
 mod environments;
 mod hostile;
 mod isolation;
+mod wire;
