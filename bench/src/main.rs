@@ -26,6 +26,7 @@ mod postgres;
 mod process;
 mod qg_bench;
 mod report;
+mod sandbox_bench;
 mod servers;
 mod startup;
 mod subscriber;
@@ -70,6 +71,8 @@ enum Command {
     Keyphrase(keyphrase_bench::KeyphraseArgs),
     /// Assessment end to end: upload of a 100-page PDF to its 5 questions, and peak memory.
     AssessE2e(assess_e2e::AssessE2eArgs),
+    /// The execution sandbox: start overhead over a bare `python3 -c pass`, runs/s with N slots.
+    Sandbox(sandbox_bench::SandboxArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -183,6 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             install_crypto_provider()?;
             assess_e2e::run(args).await
         }
+        Command::Sandbox(args) => sandbox_bench::run(args),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod batch;
 pub mod discovery;
 pub mod error;
 pub mod events;
+pub mod execution;
 pub mod ids;
 pub mod page;
 pub mod topics;
