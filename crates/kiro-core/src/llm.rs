@@ -11,6 +11,17 @@ use thiserror::Error;
 pub struct Completion {
     pub system: String,
     pub user: String,
+    /// The JSON the reply must be: the adapter sends the matching schema.
+    pub reply: ReplyKind,
+}
+
+/// The shape of reply a completion asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyKind {
+    /// `{"questions": [...]}`: generated questions.
+    Questions,
+    /// `{"credit", "coveredTerms", "feedback"}`: the mark of one essay answer.
+    EssayMark,
 }
 
 /// Why a provider gave no answer.

@@ -3,8 +3,10 @@
 //! model must answer in, the request and reply bodies of the two provider wire formats
 //! ([`wire`]: Gemini `generateContent` and OpenAI-compatible `/v1/chat/completions`), and the
 //! check that turns a reply into questions that meet the same rules as the local engine's
-//! ([`parse`]). The HTTP call itself belongs to whoever embeds the engine.
+//! ([`parse`]); and the same for marking one essay answer ([`essay`]). The HTTP call itself
+//! belongs to whoever embeds the engine.
 
+pub mod essay;
 pub mod parse;
 pub mod prompt;
 pub mod schema;

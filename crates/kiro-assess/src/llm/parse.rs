@@ -109,7 +109,7 @@ pub fn parse_questions(
 }
 
 /// The JSON inside a ```json … ``` fence, or the text itself.
-fn strip_fence(text: &str) -> &str {
+pub(super) fn strip_fence(text: &str) -> &str {
     let t = text.trim();
     let Some(rest) = t.strip_prefix("```") else {
         return t;

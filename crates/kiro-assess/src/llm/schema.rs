@@ -1,8 +1,9 @@
 //! The shape a model's reply must have, in the two dialects providers accept: JSON Schema for
 //! OpenAI-compatible servers (`response_format: json_schema`, strict: every property
 //! required, no others) and the OpenAPI subset of Gemini's `responseSchema` (upper-case
-//! types, `propertyOrdering`). Both describe one object, `{"questions": [Reply…]}`, with the
-//! fields [`super::parse`] reads.
+//! types, `propertyOrdering`). The question schemas describe `{"questions": [Reply…]}` with
+//! the fields [`super::parse`] reads; the essay schemas one mark, the fields
+//! [`super::essay`] reads.
 
 use serde_json::{Value, json};
 
@@ -104,6 +105,34 @@ pub fn gemini_schema() -> Value {
             }
         },
         "required": ["questions"]
+    })
+}
+
+/// JSON Schema of an essay mark.
+pub fn essay_json_schema() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "credit": {"type": "number"},
+            "coveredTerms": {"type": "array", "items": {"type": "string"}},
+            "feedback": {"type": "string"}
+        },
+        "required": ["credit", "coveredTerms", "feedback"],
+        "additionalProperties": false
+    })
+}
+
+/// Gemini's `responseSchema` of an essay mark.
+pub fn essay_gemini_schema() -> Value {
+    json!({
+        "type": "OBJECT",
+        "properties": {
+            "credit": {"type": "NUMBER"},
+            "coveredTerms": {"type": "ARRAY", "items": {"type": "STRING"}},
+            "feedback": {"type": "STRING"}
+        },
+        "required": ["credit", "coveredTerms", "feedback"],
+        "propertyOrdering": ["credit", "coveredTerms", "feedback"]
     })
 }
 

@@ -14,7 +14,6 @@
 use serde_json::{Value, json};
 
 use super::Prompt;
-use super::schema;
 
 /// Sampling temperature: low, so questions stay close to the excerpts.
 const TEMPERATURE: f64 = 0.3;
@@ -25,15 +24,16 @@ pub fn gemini_path(model: &str) -> String {
     format!("/v1beta/models/{model}:generateContent")
 }
 
-/// The body of a Gemini `generateContent` request.
-pub fn gemini_request(prompt: &Prompt) -> Value {
+/// The body of a Gemini `generateContent` request whose reply must match `schema` (see
+/// [`super::schema`]).
+pub fn gemini_request(prompt: &Prompt, schema: Value) -> Value {
     json!({
         "systemInstruction": {"parts": [{"text": prompt.system}]},
         "contents": [{"role": "user", "parts": [{"text": prompt.user}]}],
         "generationConfig": {
             "temperature": TEMPERATURE,
             "responseMimeType": "application/json",
-            "responseSchema": schema::gemini_schema()
+            "responseSchema": schema
         }
     })
 }
@@ -66,8 +66,9 @@ pub fn openai_path(base_url: &str) -> &'static str {
     }
 }
 
-/// The body of an OpenAI-compatible chat completions request.
-pub fn openai_request(prompt: &Prompt, model: &str) -> Value {
+/// The body of an OpenAI-compatible chat completions request whose reply must match the JSON
+/// Schema `schema`, named `name`.
+pub fn openai_request(prompt: &Prompt, model: &str, name: &str, schema: Value) -> Value {
     json!({
         "model": model,
         "temperature": TEMPERATURE,
@@ -77,7 +78,7 @@ pub fn openai_request(prompt: &Prompt, model: &str) -> Value {
         ],
         "response_format": {
             "type": "json_schema",
-            "json_schema": {"name": "questions", "strict": true, "schema": schema::json_schema()}
+            "json_schema": {"name": name, "strict": true, "schema": schema}
         }
     })
 }
@@ -122,7 +123,7 @@ mod tests {
 
     #[test]
     fn gemini_requests_ask_for_json_in_the_schema() {
-        let body = gemini_request(&prompt());
+        let body = gemini_request(&prompt(), super::super::schema::gemini_schema());
         assert_eq!(body["systemInstruction"]["parts"][0]["text"], "sys");
         assert_eq!(body["contents"][0]["parts"][0]["text"], "user");
         assert_eq!(
@@ -148,7 +149,7 @@ mod tests {
 
     #[test]
     fn openai_requests_use_strict_json_schema_and_paths_do_not_double_v1() {
-        let body = openai_request(&prompt(), "llama3.1");
+        let body = openai_request(&prompt(), "llama3.1", "questions", json!({}));
         assert_eq!(body["model"], "llama3.1");
         assert_eq!(body["messages"][0]["role"], "system");
         assert_eq!(body["response_format"]["type"], "json_schema");

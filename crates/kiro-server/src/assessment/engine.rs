@@ -9,7 +9,7 @@ use kiro_assess::Document;
 use kiro_assess::analysis::Analysis;
 use kiro_assess::llm;
 use kiro_assess::questions::{self, GenerateOptions, Generated, LOCAL_MODEL};
-use kiro_core::llm::{Completion, LlmProvider};
+use kiro_core::llm::{Completion, LlmProvider, ReplyKind};
 use kiro_types::ErrorCode;
 use kiro_types::assessment::EngineChoice;
 
@@ -106,6 +106,7 @@ async fn ask(
     let completion = Completion {
         system: prompt.system,
         user: prompt.user,
+        reply: ReplyKind::Questions,
     };
     let reply = provider
         .complete(&completion)

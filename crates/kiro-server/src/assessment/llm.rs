@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use kiro_assess::llm::{Prompt, wire};
-use kiro_core::llm::{Completion, LlmError, LlmProvider};
+use kiro_assess::llm::{Prompt, schema, wire};
+use kiro_core::llm::{Completion, LlmError, LlmProvider, ReplyKind};
 use serde_json::Value;
 
 use crate::config::AssessmentConfig;
@@ -125,14 +125,22 @@ impl LlmProvider for HttpProvider {
             system: completion.system.clone(),
             user: completion.user.clone(),
         };
+        let (name, json_schema, gemini_schema) = match completion.reply {
+            ReplyKind::Questions => ("questions", schema::json_schema(), schema::gemini_schema()),
+            ReplyKind::EssayMark => (
+                "essay_mark",
+                schema::essay_json_schema(),
+                schema::essay_gemini_schema(),
+            ),
+        };
         let (path, body) = match self.kind {
             Kind::Gemini => (
                 wire::gemini_path(&self.model),
-                wire::gemini_request(&prompt),
+                wire::gemini_request(&prompt, gemini_schema),
             ),
             Kind::OpenAi => (
                 wire::openai_path(&self.base_url).to_owned(),
-                wire::openai_request(&prompt, &self.model),
+                wire::openai_request(&prompt, &self.model, name, json_schema),
             ),
         };
         let request = self.request(reqwest::Method::POST, &path).json(&body);

@@ -8,6 +8,7 @@ mod analytics;
 mod documents;
 mod engine;
 mod failure;
+mod grading;
 pub mod llm;
 mod quizzes;
 mod worker;

@@ -3,10 +3,7 @@
 //! learner, scheduling revisions of weak topics) or evaluations (not stored), and the
 //! per-question statistics instructors see.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::Duration;
-use kiro_assess::grade;
 use kiro_core::PageRequest;
 use kiro_core::assessment::{AssessmentRecord, ResultRecord, RevisionRecord, kinds};
 use kiro_core::tenancy::{Access, Tenant};
@@ -15,7 +12,7 @@ use kiro_types::ErrorCode;
 use kiro_types::assessment::{
     Assessment, AssessmentCreateRequest, AssessmentPatch, AssessmentResult, AssessmentStatus,
     BatchAssessmentItem, BatchAssessmentRequest, BatchAssessmentResult, QuestionGenerationOptions,
-    QuestionStatistics, Revision, StudentAnswer, StudentAnswers,
+    QuestionStatistics, Revision, StudentAnswers,
 };
 use serde_json::json;
 
@@ -246,7 +243,7 @@ impl AssessmentService {
                 ),
             ));
         }
-        let mut result = self.grade(tenant, &record.assessment, answers)?;
+        let mut result = self.grade(tenant, &record.assessment, answers).await?;
         result.id = new_id();
         let revisions = self.revisions_for(tenant, &record.assessment, &result);
         let stored = ResultRecord {
@@ -282,92 +279,7 @@ impl AssessmentService {
     ) -> Result<AssessmentResult, ApiError> {
         require(tenant, Access::Read)?;
         let record = self.assessment(tenant, id).await?;
-        self.grade(tenant, &record.assessment, answers)
-    }
-
-    fn grade(
-        &self,
-        tenant: &Tenant,
-        assessment: &Assessment,
-        answers: StudentAnswers,
-    ) -> Result<AssessmentResult, ApiError> {
-        let by_id: HashMap<&str, _> = assessment
-            .questions
-            .iter()
-            .map(|q| (q.id.as_str(), q))
-            .collect();
-        let unknown: Vec<&str> = answers
-            .answers
-            .iter()
-            .map(|a| a.question_id.as_str())
-            .filter(|id| !by_id.contains_key(id))
-            .collect();
-        if !unknown.is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::AssessmentUnknownQuestion,
-                format!(
-                    "{} answer(s) name questions this assessment does not have; answer only its \
-                     questions (GET the assessment for their ids)",
-                    unknown.len()
-                ),
-            )
-            .with_details(json!({ "questionIds": unknown })));
-        }
-        let mut seen = HashSet::new();
-        if let Some(dup) = answers
-            .answers
-            .iter()
-            .find(|a| !seen.insert(a.question_id.as_str()))
-        {
-            return Err(ApiError::new(
-                ErrorCode::AssessmentDuplicateAnswer,
-                "a question is answered twice; send one answer per question",
-            )
-            .with_details(json!({ "questionId": dup.question_id })));
-        }
-        let given: HashMap<&str, _> = answers
-            .answers
-            .iter()
-            .map(|a| (a.question_id.as_str(), a))
-            .collect();
-        let mut graded = Vec::with_capacity(assessment.questions.len());
-        let mut credits = Vec::with_capacity(assessment.questions.len());
-        for question in &assessment.questions {
-            let (answer, time_spent) = given
-                .get(question.id.as_str())
-                .map_or((String::new(), 0), |a| (a.answer.clone(), a.time_spent));
-            let mark = grade::mark(question, &answer);
-            credits.push((question.topic.clone(), mark.credit));
-            graded.push(StudentAnswer {
-                question_id: question.id.clone(),
-                answer,
-                is_correct: mark.correct,
-                credit: mark.credit,
-                time_spent,
-                provisional: mark.provisional,
-                feedback: mark.feedback,
-            });
-        }
-        let score: f64 = graded.iter().map(|a| a.credit).sum();
-        let max_score = graded.len() as f64;
-        let percentage = if max_score > 0.0 {
-            (score / max_score * 1000.0).round() / 10.0
-        } else {
-            0.0
-        };
-        Ok(AssessmentResult {
-            id: String::new(),
-            assessment_id: assessment.id.clone(),
-            student_id: tenant.principal.student_id(),
-            time_spent: graded.iter().map(|a| a.time_spent).sum(),
-            answers: graded,
-            score,
-            max_score,
-            percentage,
-            passed: percentage >= assessment.passing_score,
-            completed_at: self.now(),
-            topic_scores: grade::topic_scores(&credits),
-        })
+        self.grade(tenant, &record.assessment, answers).await
     }
 
     /// New revisions for the weak topics of a result, first due a day later.

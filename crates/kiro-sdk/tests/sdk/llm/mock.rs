@@ -2,8 +2,9 @@
 //! their real wire formats: Gemini's `generateContent` (API key in `x-goog-api-key`, JSON in
 //! `candidates[0].content.parts`) and OpenAI's `/v1/chat/completions` (bearer key, JSON in
 //! `choices[0].message.content`), plus the model lists the health check reads. It writes
-//! cloze questions from the excerpts the prompt gives it, or fails the way real providers
-//! do: an error body, text that is not the schema, or no answer at all.
+//! cloze questions from the excerpts the prompt gives it and marks essays (credit 0.8, the
+//! first two rubric terms), or fails the way real providers do: an error body, text that is
+//! not the schema, or no answer at all.
 
 #![allow(clippy::unwrap_used)]
 
@@ -150,9 +151,25 @@ async fn record(shared: &Shared, body: &Value, headers: &HeaderMap) -> Option<(S
     }
 }
 
-fn reply_text(shared: &Shared, prompt: &str) -> String {
+/// An essay mark: credit 0.8, the first two rubric terms covered.
+fn essay_mark(prompt: &str) -> Value {
+    let rubric: Vec<&str> = prompt
+        .lines()
+        .find_map(|l| l.strip_prefix("Rubric: "))
+        .map(|r| r.split("; ").collect())
+        .unwrap_or_default();
+    json!({
+        "credit": 0.8,
+        "coveredTerms": rubric.iter().take(2).collect::<Vec<_>>(),
+        "feedback": "Mock marker: a clear explanation; say more about the last key term."
+    })
+}
+
+fn reply_text(shared: &Shared, prompt: &str, essay: bool) -> String {
     if *shared.mode.lock().unwrap() == Mode::NotTheSchema {
-        "Sure! Here are five great questions about your document.".to_owned()
+        "Sure! Here is what I think of it.".to_owned()
+    } else if essay {
+        essay_mark(prompt).to_string()
     } else {
         questions(prompt).to_string()
     }
@@ -180,7 +197,10 @@ async fn gemini(
     let prompt = body["contents"][0]["parts"][0]["text"]
         .as_str()
         .unwrap_or_default();
-    let text = reply_text(&shared, prompt);
+    let essay = body["generationConfig"]["responseSchema"]["properties"]
+        .get("credit")
+        .is_some();
+    let text = reply_text(&shared, prompt, essay);
     (
         StatusCode::OK,
         Json(json!({
@@ -222,7 +242,8 @@ async fn openai(
         return (status, Json(error));
     }
     let prompt = body["messages"][1]["content"].as_str().unwrap_or_default();
-    let text = reply_text(&shared, prompt);
+    let essay = body["response_format"]["json_schema"]["name"] == "essay_mark";
+    let text = reply_text(&shared, prompt, essay);
     (
         StatusCode::OK,
         Json(json!({

@@ -11,7 +11,8 @@ mod mock;
 use std::time::Duration;
 
 use kiro_sdk::kiro_types::assessment::{
-    DocumentStatus, EngineChoice, GeneratedQuestions, QuestionGenerationOptions, QuestionType,
+    AnswerIn, AssessmentCreateRequest, DocumentStatus, EngineChoice, GeneratedQuestions,
+    QuestionGenerationOptions, QuestionType, StudentAnswers,
 };
 use kiro_sdk::kiro_types::discovery::{CheckStatus, ServiceStatus};
 use kiro_sdk::{KiroClient, UploadOptions};
@@ -251,6 +252,80 @@ async fn unreachable_case(backend: Backend) -> anyhow::Result<()> {
     server.stop().await
 }
 
+async fn essay_case(backend: Backend) -> anyhow::Result<()> {
+    let mock = MockLlm::start().await?;
+    let Some(server) = server(backend, &mock, "openai").await? else {
+        return Ok(());
+    };
+    let client = signed_in(&server).await?;
+    let id = processed(&client).await?;
+    let assessment = client.assessment();
+    let essays = assessment
+        .generate_questions(
+            &id,
+            &QuestionGenerationOptions {
+                count: Some(1),
+                types: Some(vec![QuestionType::Essay]),
+                engine: Some(EngineChoice::Local),
+                ..QuestionGenerationOptions::default()
+            },
+        )
+        .await?;
+    let question = essays
+        .questions
+        .first()
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("no essay"))?;
+    let quiz = assessment
+        .create_assessment(&AssessmentCreateRequest {
+            title: None,
+            pdf_id: id.clone(),
+            questions_id: Some(essays.id.clone()),
+            time_limit: None,
+            passing_score: None,
+            status: None,
+        })
+        .await?;
+    let answers = StudentAnswers {
+        answers: vec![AnswerIn {
+            question_id: question.id.clone(),
+            answer: format!("It is about {}.", question.rubric.join(" and ")),
+            time_spent: 30,
+        }],
+    };
+    let marked = assessment.evaluate_answers(&quiz.id, &answers).await?;
+    let answer = &marked.answers[0];
+    assert!(!answer.provisional, "the provider's mark is final");
+    assert!((answer.credit - 0.8).abs() < 1e-9);
+    let covered = question.rubric.len().min(2);
+    assert!(
+        answer.feedback.starts_with("Mock marker"),
+        "{}",
+        answer.feedback
+    );
+    assert!(
+        answer
+            .feedback
+            .contains(&format!("covered: {covered} of {}", question.rubric.len())),
+        "{}",
+        answer.feedback
+    );
+    let (body, _) = mock.last();
+    assert_eq!(body["response_format"]["json_schema"]["name"], "essay_mark");
+
+    // A provider that answers in prose leaves the rubric check's provisional mark.
+    mock.set_mode(Mode::NotTheSchema);
+    let fallback = assessment.evaluate_answers(&quiz.id, &answers).await?;
+    let answer = &fallback.answers[0];
+    assert!(answer.provisional);
+    assert!(
+        answer.feedback.contains("could not mark it"),
+        "{}",
+        answer.feedback
+    );
+    server.stop().await
+}
+
 macro_rules! both {
     ($($case:ident),+) => {
         $(
@@ -274,6 +349,7 @@ mod cases {
         openai_case,
         fallback_case,
         not_configured_case,
-        unreachable_case
+        unreachable_case,
+        essay_case
     );
 }
