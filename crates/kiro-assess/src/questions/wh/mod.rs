@@ -5,85 +5,9 @@
 
 use crate::text;
 
-/// Auxiliaries and copulas that can head a question.
-const AUX: &[&str] = &[
-    "are", "can", "could", "did", "do", "does", "had", "has", "have", "is", "may", "might", "must",
-    "should", "was", "were", "will", "would",
-];
+mod lexicon;
 
-/// Frequent irregular past-tense verbs.
-const IRREGULAR: &[(&str, &str)] = &[
-    ("became", "become"),
-    ("began", "begin"),
-    ("brought", "bring"),
-    ("built", "build"),
-    ("came", "come"),
-    ("chose", "choose"),
-    ("found", "find"),
-    ("gave", "give"),
-    ("got", "get"),
-    ("grew", "grow"),
-    ("held", "hold"),
-    ("kept", "keep"),
-    ("knew", "know"),
-    ("led", "lead"),
-    ("left", "leave"),
-    ("lost", "lose"),
-    ("made", "make"),
-    ("meant", "mean"),
-    ("met", "meet"),
-    ("paid", "pay"),
-    ("ran", "run"),
-    ("said", "say"),
-    ("sent", "send"),
-    ("sold", "sell"),
-    ("spent", "spend"),
-    ("stood", "stand"),
-    ("taught", "teach"),
-    ("thought", "think"),
-    ("took", "take"),
-    ("told", "tell"),
-    ("went", "go"),
-    ("won", "win"),
-    ("wrote", "write"),
-];
-
-/// Words that open an introductory phrase moved to the end of a question.
-const OPENERS: &[&str] = &[
-    "after",
-    "although",
-    "as",
-    "at",
-    "before",
-    "by",
-    "despite",
-    "during",
-    "following",
-    "for",
-    "from",
-    "however",
-    "in",
-    "on",
-    "since",
-    "through",
-    "under",
-    "when",
-    "while",
-    "with",
-    "within",
-];
-
-/// Person words that make the subject a "who".
-const PEOPLE: &[&str] = &[
-    "he",
-    "she",
-    "they",
-    "king",
-    "president",
-    "people",
-    "scientists",
-    "students",
-];
+use lexicon::{AUX, BRACKETS, COUNTS, IRREGULAR, MONTHS, NOUN_STOP, OPENERS, PEOPLE};
 
 /// A question and the answer phrase it asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +26,10 @@ pub fn question_for_sentence(sentence: &str) -> Option<String> {
 pub fn tokenize(sentence: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in sentence.split_whitespace() {
+        if is_kept_token(raw) {
+            out.push(raw.to_owned());
+            continue;
+        }
         let mut word = String::new();
         for c in raw.chars() {
             if c.is_alphanumeric() || (c == '\'' || c == '-' || c == '.') && !word.is_empty() {
@@ -123,9 +51,35 @@ pub fn tokenize(sentence: &str) -> Vec<String> {
     out
 }
 
+/// A token already in the split's form: a clitic ("'s", "n't"), a run of punctuation
+/// ("--", "``"), or a bracket marker ("-lrb-").
+fn is_kept_token(raw: &str) -> bool {
+    let clitic =
+        raw.starts_with('\'') && raw.len() > 1 && raw[1..].chars().all(char::is_alphabetic)
+            || raw == "n't";
+    let punctuation_run = raw.chars().count() > 1 && raw.chars().all(|c| c.is_ascii_punctuation());
+    clitic || punctuation_run || BRACKETS.contains(&raw)
+}
+
+/// The sentence without bracketed asides and quote marks: questions rarely repeat them.
+fn without_asides(tokens: Vec<String>) -> Vec<String> {
+    let mut depth = 0usize;
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        match t.as_str() {
+            "-lrb-" | "-lsb-" | "-lcb-" | "(" | "[" => depth += 1,
+            "-rrb-" | "-rsb-" | "-rcb-" | ")" | "]" => depth = depth.saturating_sub(1),
+            "``" | "''" | "\"" => {}
+            _ if depth == 0 => out.push(t),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Transforms one sentence into a wh-question with its answer.
 pub fn wh_question(sentence: &str) -> Option<WhQuestion> {
-    let mut tokens = tokenize(sentence);
+    let mut tokens = without_asides(tokenize(sentence));
     while tokens
         .last()
         .is_some_and(|t| matches!(t.as_str(), "." | "!" | "?" | ";" | ":"))
@@ -145,6 +99,21 @@ pub fn wh_question(sentence: &str) -> Option<WhQuestion> {
             answer,
         });
     }
+    if let Some(count) = count_phrase(predicate) {
+        let (aux, main) = auxiliary(&predicate[0]);
+        let mut body: Vec<&str> = vec!["many"];
+        body.extend(predicate[count.1..count.2].iter().map(String::as_str));
+        body.push(aux.as_str());
+        body.extend(subject.iter().map(String::as_str));
+        if let Some(m) = &main {
+            body.push(m);
+        }
+        let before: Vec<String> = predicate[1..count.0].to_vec();
+        return Some(WhQuestion {
+            question: render("how", &body, clause(&before), &[]),
+            answer: predicate[count.0..count.2].join(" "),
+        });
+    }
     if let Some(year) = year_phrase(predicate).or_else(|| intro.and_then(year_phrase)) {
         let (aux, main) = auxiliary(&predicate[0]);
         let mut body: Vec<&str> = vec![aux.as_str()];
@@ -155,7 +124,7 @@ pub fn wh_question(sentence: &str) -> Option<WhQuestion> {
         let tail: Vec<String> = predicate[1..]
             .iter()
             .enumerate()
-            .filter(|(i, _)| !(year.0 <= i + 1 && i + 1 < year.1))
+            .filter(|(i, t)| !(year.0 <= i + 1 && i + 1 < year.1 || i + 1 == year.1 && *t == ","))
             .map(|(_, t)| t.clone())
             .collect();
         let answer = predicate
@@ -268,19 +237,56 @@ fn auxiliary(verb: &str) -> (String, Option<String>) {
     ("did".to_owned(), Some(base))
 }
 
-/// The span of "in 1858" / "1858" (a year) in a word list.
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && text::is_number(word)
+        && word
+            .parse::<u32>()
+            .is_ok_and(|y| (1000..=2100).contains(&y))
+}
+
+/// The span of a date: "in 1858", "on february 7 , 2016", "march 1990", "1858".
 fn year_phrase(words: &[String]) -> Option<(usize, usize)> {
-    let at = words.iter().position(|w| {
-        w.len() == 4
-            && text::is_number(w)
-            && w.parse::<u32>().is_ok_and(|y| (1000..=2100).contains(&y))
-    })?;
+    let month = words.iter().enumerate().position(|(i, w)| {
+        MONTHS.contains(&w.as_str())
+            && words
+                .get(i + 1)
+                .is_some_and(|n| text::is_number(n) && n.len() <= 4)
+    });
+    let at = month.or_else(|| words.iter().position(|w| is_year(w)))?;
+    let mut end = at + 1;
+    if month.is_some() {
+        end += 1;
+        if words.get(end).is_some_and(|w| w == ",")
+            && words.get(end + 1).is_some_and(|w| is_year(w))
+        {
+            end += 2;
+        }
+    }
     let start = if at > 0 && matches!(words[at - 1].as_str(), "in" | "on" | "since" | "by") {
         at - 1
     } else {
         at
     };
-    Some((start, at + 1))
+    Some((start, end))
+}
+
+/// A counted noun in a predicate: (number, noun start, noun end), as in "recorded five solo
+/// tackles". Years and the verb itself are not counts.
+fn count_phrase(predicate: &[String]) -> Option<(usize, usize, usize)> {
+    let window = &predicate[..predicate.len().min(MAX_CLAUSE + 1)];
+    let at = window.iter().enumerate().skip(1).position(|(_, w)| {
+        COUNTS.contains(&w.as_str())
+            || (text::is_number(w) && !is_year(w) && w.chars().all(|c| c.is_ascii_digit()))
+    })? + 1;
+    let nouns = predicate[at + 1..]
+        .iter()
+        .take(3)
+        .take_while(|w| {
+            !NOUN_STOP.contains(&w.as_str()) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
+        .count();
+    (nouns > 0).then_some((at, at + 1, at + 1 + nouns))
 }
 
 #[cfg(test)]
@@ -312,6 +318,41 @@ mod tests {
         assert_eq!(
             q.as_deref(),
             Some("what is immediately in front of the main building ?")
+        );
+    }
+
+    #[test]
+    fn dates_and_counts_are_asked_for() {
+        let q = wh_question("the game was played on february 7 , 2016 , at levi 's stadium .");
+        assert_eq!(
+            q.map(|q| (q.question, q.answer)),
+            Some((
+                "when was the game played at levi 's stadium ?".into(),
+                "on february 7 , 2016".into()
+            ))
+        );
+        let q = wh_question("the panthers recorded five solo tackles in the game .");
+        assert_eq!(
+            q.map(|q| (q.question, q.answer)),
+            Some((
+                "how many solo tackles did the panthers record ?".into(),
+                "five solo tackles".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn split_tokens_and_asides_survive_tokenizing() {
+        assert_eq!(
+            tokenize("levi 's stadium -- the -lrb- afc -rrb- `` gold ''"),
+            [
+                "levi", "'s", "stadium", "--", "the", "-lrb-", "afc", "-rrb-", "``", "gold", "''"
+            ]
+        );
+        let q = wh_question("the american football conference -lrb- afc -rrb- is a league .");
+        assert_eq!(
+            q.map(|q| q.answer),
+            Some("the american football conference".into())
         );
     }
 
