@@ -12,6 +12,7 @@ mod account;
 mod assess_e2e;
 mod dashboard;
 mod duration;
+mod exec_bench;
 mod extract_bench;
 mod fanout;
 mod fanout_report;
@@ -73,6 +74,8 @@ enum Command {
     AssessE2e(assess_e2e::AssessE2eArgs),
     /// The execution sandbox: start overhead over a bare `python3 -c pass`, runs/s with N slots.
     Sandbox(sandbox_bench::SandboxArgs),
+    /// The execution service: `run` latency through the API and sustained runs/s.
+    ExecRun(exec_bench::ExecRunArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -187,6 +190,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             assess_e2e::run(args).await
         }
         Command::Sandbox(args) => sandbox_bench::run(args),
+        Command::ExecRun(args) => {
+            install_crypto_provider()?;
+            exec_bench::run(args).await
+        }
     }
 }
 

@@ -2,10 +2,12 @@
 //! compiled once (for compiled languages) and each case runs in the same work directory,
 //! with its own stdin, cgroup and verdict; the submission's verdict is its worst case's.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{self, Comparison};
-use crate::environment::Environment;
+use crate::environment::{Environment, valid_file_name};
 use crate::error::{Problem, SandboxError};
 use crate::isolation::Isolation;
 use crate::limits::{Limits, LimitsRequest};
@@ -41,6 +43,12 @@ pub struct ExecuteRequest {
     pub limits: LimitsRequest,
     #[serde(default)]
     pub comparison: Comparison,
+    /// Appended to the environment's run command (not to its compile step).
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Extra files written beside the source: plain names, text contents.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 /// One case's result.
@@ -89,6 +97,9 @@ impl Sandbox {
         let job = self.job_dir(work_bytes, slot.uid)?;
         let owner = self.capabilities().root.then_some(slot.uid);
         job.write_file(&env.source_file, request.source.as_bytes(), owner)?;
+        for (name, text) in &request.files {
+            job.write_file(name, text.as_bytes(), owner)?;
+        }
         let mut outcome = ExecutionOutcome {
             verdict: Verdict::Accepted,
             isolation: self.isolation(),
@@ -126,11 +137,13 @@ impl Sandbox {
         } else {
             &request.cases[..]
         };
+        let mut argv = env.run.clone();
+        argv.extend(request.args.iter().cloned());
         for case in cases {
             let run = self.run_in(
                 &env,
                 &job,
-                env.run.clone(),
+                argv.clone(),
                 case.stdin.as_bytes(),
                 limits,
                 slot.uid,
@@ -210,6 +223,7 @@ impl Sandbox {
                 }
             }
         }
+        check_files(request, env, max, &mut problems);
         if let Comparison::Checker { source, .. } = &request.comparison
             && source.len() > max
         {
@@ -248,6 +262,66 @@ impl Sandbox {
         let mut argv = env.run.clone();
         argv.extend(CHECKER_FILES.map(String::from));
         self.run_in(env, &job, argv, b"", limits, uid, &())
+    }
+}
+
+/// Most extra files in one submission.
+const MAX_FILES: usize = 32;
+/// Most arguments, and the longest one, in bytes.
+const MAX_ARGS: usize = 64;
+const MAX_ARG_BYTES: usize = 4096;
+
+/// Extra files: plain names other than the source's, at most [`MAX_FILES`], together no
+/// larger than the source limit; arguments: at most [`MAX_ARGS`], each short, no NUL.
+fn check_files(
+    request: &ExecuteRequest,
+    env: &Environment,
+    max: usize,
+    problems: &mut Vec<Problem>,
+) {
+    if request.files.len() > MAX_FILES {
+        problems.push(Problem::new(
+            "files",
+            format!(
+                "{} files is more than the {MAX_FILES} allowed",
+                request.files.len()
+            ),
+        ));
+    }
+    for name in request.files.keys() {
+        if !valid_file_name(name) || name == &env.source_file {
+            problems.push(Problem::new(
+                format!("files.{name}"),
+                format!(
+                    "use a plain file name of letters, digits, `.`, `_` and `-` other than the source's `{}`",
+                    env.source_file
+                ),
+            ));
+        }
+    }
+    let total: usize = request.files.values().map(String::len).sum();
+    if total > max {
+        problems.push(Problem::new(
+            "files",
+            format!("{total} bytes of files is more than the {max} allowed; send less"),
+        ));
+    }
+    if request.args.len() > MAX_ARGS {
+        problems.push(Problem::new(
+            "args",
+            format!(
+                "{} arguments is more than the {MAX_ARGS} allowed",
+                request.args.len()
+            ),
+        ));
+    }
+    for (i, arg) in request.args.iter().enumerate() {
+        if arg.len() > MAX_ARG_BYTES || arg.contains('\0') {
+            problems.push(Problem::new(
+                format!("args[{i}]"),
+                format!("an argument is at most {MAX_ARG_BYTES} bytes and has no NUL"),
+            ));
+        }
     }
 }
 

@@ -89,8 +89,8 @@ impl KiroClient {
         self.service("workflow")
     }
 
-    pub fn execution(&self) -> ServiceHandle {
-        self.service("execution")
+    pub fn execution(&self) -> crate::ExecutionClient {
+        crate::ExecutionClient::new(self.service("execution"))
     }
 
     pub fn assessment(&self) -> crate::AssessmentClient {

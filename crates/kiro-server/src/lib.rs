@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod error;
 pub mod events;
+pub mod execution;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;

@@ -40,8 +40,14 @@ const SERVICES: [Entry; 6] = [
     Entry {
         name: "execution",
         endpoints: &["/v1/execution"],
-        capabilities: &[],
-        mounted: false,
+        capabilities: &[
+            "sandboxed-run",
+            "test-cases",
+            "verdicts",
+            "resource-usage",
+            "environments",
+        ],
+        mounted: true,
     },
     Entry {
         name: "assessment",

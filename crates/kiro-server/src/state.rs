@@ -14,6 +14,7 @@ use kiro_store::SqlStore;
 use crate::assessment::AssessmentService;
 use crate::config::Config;
 use crate::events::EventHub;
+use crate::execution::ExecutionService;
 use crate::ratelimit::TokenRateLimiter;
 
 /// Shared server state.
@@ -27,6 +28,7 @@ pub struct Inner {
     pub auth: Arc<AuthService>,
     pub tenancy: Arc<TenancyService>,
     pub assessment: Arc<AssessmentService>,
+    pub execution: Arc<ExecutionService>,
     pub hub: Arc<EventHub>,
     pub idempotency: Arc<IdempotencyService>,
     pub token_limiter: TokenRateLimiter,
@@ -79,6 +81,7 @@ impl AppState {
             llm,
         ));
         assessment.start_workers();
+        let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,
@@ -89,6 +92,7 @@ impl AppState {
             auth: Arc::new(auth),
             tenancy: Arc::new(tenancy),
             assessment,
+            execution,
             hub,
             idempotency: Arc::new(idempotency),
             token_limiter,

@@ -148,6 +148,12 @@ error_codes! {
     AssessmentResultNotFound = "assessment.result.not_found", 404, NotFound, false;
     AssessmentRevisionNotFound = "assessment.revision.not_found", 404, NotFound, false;
     AssessmentTopicNotFound = "assessment.topic.not_found", 404, NotFound, false;
+    // Execution.
+    ExecutionUnavailable = "execution.unavailable", 503, ServiceUnavailable, false;
+    ExecutionBusy = "execution.busy", 503, ServiceUnavailable, true;
+    ExecutionQueueFull = "execution.queue_full", 503, ServiceUnavailable, true;
+    ExecutionUnknownEnvironment = "execution.environment.unknown", 422, ValidationError, false;
+    ExecutionEnvironmentNotFound = "execution.environment.not_found", 404, NotFound, false;
 }
 
 impl ErrorCode {

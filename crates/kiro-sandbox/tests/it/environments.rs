@@ -28,6 +28,8 @@ fn request(
         cases,
         limits: LimitsRequest::default(),
         comparison,
+        args: Vec::new(),
+        files: Default::default(),
     }
 }
 
@@ -320,4 +322,33 @@ fn a_network_allowlist_lets_through_only_its_ports() {
         "{outcome:#?}"
     );
     sandbox.environments().remove(&env.name);
+}
+
+#[test]
+fn arguments_and_extra_files_reach_the_program() {
+    let Some(sandbox) = native() else { return };
+    if !has_environment(sandbox, "bash") {
+        eprintln!("SKIPPED: bash is not installed");
+        return;
+    }
+    let mut req = request(
+        "bash",
+        "echo \"$1-$2\"; cat data.txt",
+        vec![case("", "a-b\nhello\n")],
+        Comparison::Exact,
+    );
+    req.args = vec!["a".into(), "b".into()];
+    req.files.insert("data.txt".into(), "hello\n".into());
+    let outcome = sandbox.execute(&req, &()).unwrap();
+    assert_eq!(outcome.verdict, Verdict::Accepted, "{outcome:?}");
+    req.files.insert("../escape".into(), "x".into());
+    match sandbox.execute(&req, &()) {
+        Err(SandboxError::Invalid(problems)) => {
+            assert!(
+                problems.iter().any(|p| p.field == "files.../escape"),
+                "{problems:?}"
+            );
+        }
+        other => panic!("a path as a file name must be refused: {other:?}"),
+    }
 }

@@ -91,6 +91,8 @@ pub fn run_with(
                 cases: Vec::new(),
                 limits,
                 comparison: Default::default(),
+                args: Vec::new(),
+                files: Default::default(),
             },
             &(),
         )

@@ -50,7 +50,7 @@ async fn service_handles_show_discovery_and_health(server: TestServer) -> anyhow
         client.prototyping(),
         client.documentation(),
         client.workflow(),
-        client.execution(),
+        (*client.execution()).clone(),
         (*client.assessment()).clone(),
     ] {
         assert!(

@@ -10,6 +10,7 @@ mod batch;
 mod cache;
 mod discovery;
 mod events;
+mod execution;
 mod faults;
 mod health;
 mod live;

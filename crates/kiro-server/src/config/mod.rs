@@ -7,6 +7,7 @@
 //! server: it is read before anything else starts.
 
 mod error;
+mod execution;
 mod load;
 mod redact;
 mod schema;
@@ -19,6 +20,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use error::{ConfigError, Origin};
+pub use execution::ExecutionConfig;
 pub use load::{ConfigSources, load};
 
 /// Default listen address, also the fallback of [`Config::listen_addr`].
@@ -33,6 +35,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub events: EventsConfig,
     pub assessment: AssessmentConfig,
+    pub execution: ExecutionConfig,
     pub log: LogConfig,
 }
 

@@ -214,14 +214,22 @@ mod tests {
     fn the_key_set_comes_from_the_defaults() {
         let schema = Schema::new().unwrap();
         let keys = schema.leaf_keys();
-        assert_eq!(keys.len(), 33, "{keys:?}");
+        assert_eq!(keys.len(), 40, "{keys:?}");
         assert!(keys.contains(&"server.listen".to_owned()));
         assert!(keys.contains(&"log.format".to_owned()));
         let mut sections = schema.section_keys();
         sections.sort();
         assert_eq!(
             sections,
-            ["assessment", "auth", "database", "events", "log", "server"]
+            [
+                "assessment",
+                "auth",
+                "database",
+                "events",
+                "execution",
+                "log",
+                "server"
+            ]
         );
         assert_eq!(schema.leaf("server"), None);
         assert_eq!(schema.leaf("server.listen.port"), None);

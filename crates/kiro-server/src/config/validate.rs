@@ -87,6 +87,7 @@ pub(crate) fn validate(config: &Config, origins: &Origins) -> Result<(), ConfigE
     }
 
     check_assessment(&config.assessment, &fail)?;
+    super::execution::check(&config.execution).map_err(|(key, message)| fail(key, message))?;
 
     if let Err(err) = EnvFilter::try_new(&config.log.level) {
         let message = format!(

@@ -10,6 +10,7 @@ mod auth;
 mod batch;
 mod convert;
 mod credentials;
+pub mod execution;
 mod health;
 mod members;
 mod workspaces;
@@ -68,6 +69,7 @@ fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(health::ready))
         .routes(routes!(crate::events::routes::events))
         .merge(assessment::routes(upload_limit))
+        .merge(execution::routes())
 }
 
 /// Every documented route.

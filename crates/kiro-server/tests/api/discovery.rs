@@ -37,6 +37,7 @@ async fn discovery_lists_all_six_services(server: TestServer) -> anyhow::Result<
         );
         assert!(!service["endpoints"].as_array().unwrap().is_empty());
     }
+    assert_eq!(reply.body["services"][4]["status"], "available");
     let assessment = &reply.body["services"][5];
     assert_eq!(assessment["status"], "available");
     Ok(())

@@ -6,6 +6,14 @@
 //! createdAt, completedAt); the verdict, the isolation and the source of each usage figure are
 //! ours. kiro-sandbox produces the same shapes; the server maps them one to one.
 
+mod capabilities;
+mod run;
+
+pub use capabilities::{
+    CgroupSupport, ExecutionCapabilities, HostCapabilities, IsolationSupport, Tool,
+};
+pub use run::{Comparison, RunDetail, RunRequest, RunResponse, RunTestCase};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

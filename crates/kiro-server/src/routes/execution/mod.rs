@@ -1,0 +1,19 @@
+//! `/v1/execution/…`: the execution service's routes — what the host can do, the
+//! environments, and synchronous runs. Handlers read the request and call
+//! [`crate::execution::ExecutionService`].
+
+mod run;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+/// The execution routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(run::capabilities))
+        .routes(routes!(run::list_environments))
+        .routes(routes!(run::get_environment))
+        .routes(routes!(run::run))
+}
