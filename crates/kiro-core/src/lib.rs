@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod llm;
 pub mod model;
 pub mod page;
+pub mod planning;
 pub mod principal;
 pub mod secret;
 pub mod store;

@@ -19,6 +19,7 @@ use crate::model::{
     ApiKey, Member, Membership, OAuthClient, RefreshToken, Session, User, Workspace,
 };
 use crate::page::{PageRequest, Paged};
+pub use crate::planning::PlanningStore;
 
 /// What can go wrong in storage, as services see it.
 #[derive(Debug, thiserror::Error)]
@@ -257,6 +258,7 @@ impl<T> Store for T where
         + EventStore
         + IdempotencyStore
         + AssessmentStore
+        + PlanningStore
         + StoreHealth
 {
 }

@@ -20,6 +20,7 @@ pub mod events;
 mod health;
 mod idempotency;
 mod page;
+mod planning;
 mod secrets;
 mod sessions;
 mod sql_store;

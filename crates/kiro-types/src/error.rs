@@ -154,6 +154,24 @@ error_codes! {
     ExecutionQueueFull = "execution.queue_full", 503, ServiceUnavailable, true;
     ExecutionUnknownEnvironment = "execution.environment.unknown", 422, ValidationError, false;
     ExecutionEnvironmentNotFound = "execution.environment.not_found", 404, NotFound, false;
+    // Planning.
+    PlanningProjectNotFound = "planning.project.not_found", 404, NotFound, false;
+    PlanningTaskNotFound = "planning.task.not_found", 404, NotFound, false;
+    PlanningMilestoneNotFound = "planning.milestone.not_found", 404, NotFound, false;
+    PlanningAllocationNotFound = "planning.allocation.not_found", 404, NotFound, false;
+    PlanningDependencyNotFound = "planning.dependency.not_found", 404, NotFound, false;
+    PlanningDependencyCycle = "planning.dependency.cycle", 409, Conflict, false;
+    PlanningDependencySelf = "planning.dependency.self", 422, ValidationError, false;
+    PlanningDependencyExists = "planning.dependency.exists", 409, Conflict, false;
+    PlanningTaskDatesInvalid = "planning.task.dates_invalid", 422, ValidationError, false;
+    PlanningProjectDatesInvalid = "planning.project.dates_invalid", 422, ValidationError, false;
+    PlanningAllocationDatesInvalid = "planning.allocation.dates_invalid", 422, ValidationError, false;
+    PlanningAllocationNegative = "planning.allocation.negative", 422, ValidationError, false;
+    PlanningAllocationAmount = "planning.allocation.amount", 422, ValidationError, false;
+    PlanningTaskHasDependants = "planning.task.has_dependants", 409, Conflict, false;
+    PlanningTaskViolatesDependency = "planning.task.violates_dependency", 409, Conflict, false;
+    PlanningUnknownAssignee = "planning.assignee.unknown", 422, ValidationError, false;
+    PlanningTaskOtherProject = "planning.task.other_project", 422, ValidationError, false;
 }
 
 impl ErrorCode {

@@ -14,6 +14,7 @@ pub mod events;
 pub mod execution;
 pub mod ids;
 pub mod page;
+pub mod planning;
 pub mod topics;
 pub mod workspace;
 

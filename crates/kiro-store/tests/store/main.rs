@@ -41,6 +41,7 @@ mod events;
 mod idempotency;
 mod memberships;
 mod paging;
+mod planning;
 mod secrets_health;
 mod sessions;
 mod users;
