@@ -7,4 +7,5 @@ pub mod cli;
 pub mod embedded;
 pub mod settings;
 pub mod up;
+pub mod verdicts;
 pub mod web;

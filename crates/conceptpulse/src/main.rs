@@ -5,11 +5,15 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use conceptpulse::cli::output::Output;
-use conceptpulse::cli::{Cli, Command, account, assess, config, exit, status};
+use conceptpulse::cli::{Cli, Command, account, assess, config, exec, exit, status};
 use conceptpulse::settings::{DEFAULT_SERVER, Settings};
 use kiro_sdk::ClientConfig;
 
 fn main() -> ExitCode {
+    // Started by the sandbox as its helper: run it and nothing else.
+    if let Some(code) = kiro_sandbox::init::embedded_helper() {
+        return code;
+    }
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -61,6 +65,10 @@ async fn run(cli: Cli) -> u8 {
         },
         Command::Assess { command } => match client_config(&settings, out) {
             Ok(config) => assess::run(config, out, command).await,
+            Err(code) => code,
+        },
+        Command::Exec { command } => match client_config(&settings, out) {
+            Ok(config) => exec::run(config, out, command).await,
             Err(code) => code,
         },
     }

@@ -87,7 +87,7 @@ impl Sandbox {
     pub fn new(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let helper = match &config.helper {
             Some(helper) => helper.clone(),
-            None => HelperCommand::beside_current_exe()?,
+            None => HelperCommand::locate()?,
         };
         let found = cgroup::discover("kiro-sandbox");
         let mut capabilities = capabilities::probe(&found, &config.bwrap, &config.runc);

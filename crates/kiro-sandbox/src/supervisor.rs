@@ -35,6 +35,23 @@ pub struct HelperCommand {
 }
 
 impl HelperCommand {
+    /// The helper a sandbox uses when none is configured: `kiro-sandbox-init` beside the
+    /// running executable, else the executable itself when it embeds the helper
+    /// ([`crate::init::embedded_helper`]).
+    pub fn locate() -> Result<HelperCommand, SandboxError> {
+        Self::beside_current_exe().or_else(|missing| {
+            if !crate::init::is_embedded() {
+                return Err(missing);
+            }
+            let program =
+                std::env::current_exe().context(|| "finding the current executable".into())?;
+            Ok(HelperCommand {
+                program,
+                args: vec![crate::init::EMBEDDED_ARG.to_owned()],
+            })
+        })
+    }
+
     /// `kiro-sandbox-init` next to the running executable (or its parent directory, for test
     /// binaries in `target/*/deps`).
     pub fn beside_current_exe() -> Result<HelperCommand, SandboxError> {

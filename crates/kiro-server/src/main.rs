@@ -12,6 +12,10 @@ use kiro_server::config::{self, Config};
 use kiro_server::{AppState, startup, telemetry};
 
 fn main() -> ExitCode {
+    // Started by the sandbox as its helper: run it and nothing else.
+    if let Some(code) = kiro_sandbox::init::embedded_helper() {
+        return code;
+    }
     let cli = Cli::parse();
     let config = match config::load(&cli.config_sources()) {
         Ok(config) => config,

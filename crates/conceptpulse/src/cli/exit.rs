@@ -19,6 +19,8 @@ pub const UNREACHABLE: u8 = 4;
 pub const API: u8 = 5;
 /// The server speaks an API version this client does not.
 pub const INCOMPATIBLE: u8 = 6;
+/// The program `exec run` ran was not accepted (its verdict says why).
+pub const REJECTED: u8 = 7;
 
 /// The exit code for `error`.
 pub fn for_error(error: &KiroError) -> u8 {

@@ -1,14 +1,16 @@
 //! The `conceptpulse` command line: `up` (embedded Kiro server and web UI), `web` (the UI
-//! against a remote server), the account and status commands and the learning loop
-//! (`assess …`) built on kiro-sdk. Every command takes `--output json`; exit codes are in
-//! [`exit`].
+//! against a remote server), the account and status commands, the learning loop
+//! (`assess …`) and sandboxed runs (`exec …`), all built on kiro-sdk. Every command takes
+//! `--output json`; exit codes are in [`exit`].
 
 pub mod account;
 pub mod assess;
 pub mod config;
+pub mod exec;
 pub mod exit;
 pub mod output;
 pub mod progress;
+pub mod session;
 pub mod status;
 
 use std::path::PathBuf;
@@ -79,6 +81,11 @@ pub enum Command {
     Assess {
         #[command(subcommand)]
         command: assess::AssessCommand,
+    },
+    /// Sandboxed code runs: run a file, list environments, show the host's capabilities.
+    Exec {
+        #[command(subcommand)]
+        command: exec::ExecCommand,
     },
     /// Named environments: show, set a key, switch, add.
     Config {

@@ -4,6 +4,7 @@
 
 mod account;
 mod assets;
+mod execute;
 pub mod learn;
 mod live;
 mod pages;
@@ -90,6 +91,7 @@ pub fn router(state: WebState) -> Router {
         .route("/assets/app.css", get(assets::css))
         .route("/assets/live.js", get(assets::js))
         .merge(learn::routes())
+        .merge(execute::routes())
         .fallback(pages::not_found)
         .with_state(state)
 }

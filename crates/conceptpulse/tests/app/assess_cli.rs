@@ -22,20 +22,20 @@ fn corpus(name: &str) -> String {
 }
 
 /// The binary with its own settings directory, signed in to the app's server.
-struct Cli {
+pub struct Cli {
     server: String,
     dir: tempfile::TempDir,
 }
 
 impl Cli {
-    fn new(app: &App) -> anyhow::Result<Self> {
+    pub fn new(app: &App) -> anyhow::Result<Self> {
         Ok(Self {
             server: app.up.server.base_url(),
             dir: tempfile::tempdir()?,
         })
     }
 
-    async fn signed_in(app: &App) -> anyhow::Result<Self> {
+    pub async fn signed_in(app: &App) -> anyhow::Result<Self> {
         let cli = Self::new(app)?;
         let admin = app
             .up
@@ -53,7 +53,7 @@ impl Cli {
     }
 
     /// Runs the binary with `args`, writing `stdin` to it.
-    async fn run(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<Output> {
+    pub async fn run(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<Output> {
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_conceptpulse"))
             .args(args)
             .env("KIRO_SERVER_URL", &self.server)
@@ -70,7 +70,7 @@ impl Cli {
     }
 
     /// Runs with `--output json`; the exit code and the one JSON document printed.
-    async fn json(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<(i32, Value)> {
+    pub async fn json(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<(i32, Value)> {
         let mut args = args.to_vec();
         args.extend(["--output", "json"]);
         let output = self.run(&args, stdin).await?;
@@ -85,7 +85,7 @@ impl Cli {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

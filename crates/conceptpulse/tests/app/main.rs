@@ -1,6 +1,7 @@
 //! ConceptPulse end to end: `conceptpulse up` started in-process on free ports, driven over
 //! HTTP like a browser with JavaScript off (web), by the real binary (cli, and assess_cli for
-//! the learning loop), and by Debian's Chromium through chromiumoxide (browser).
+//! the learning loop, exec for sandboxed runs), and by Debian's Chromium through
+//! chromiumoxide (browser).
 
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
 
@@ -8,6 +9,7 @@ mod assess_cli;
 mod browser;
 mod browser_learn;
 mod cli;
+mod exec;
 mod learn;
 mod web;
 

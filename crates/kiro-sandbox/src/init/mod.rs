@@ -21,6 +21,7 @@ use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use nix::mount::{MsFlags, mount};
 use nix::sched::{CloneFlags, setns, unshare};
@@ -40,6 +41,30 @@ pub fn main() -> ExitCode {
             ExitCode::from(125)
         }
     }
+}
+
+/// The marker argument that starts an embedding binary as the helper.
+pub const EMBEDDED_ARG: &str = "__kiro-sandbox-init";
+
+/// Set once the running binary has called [`embedded_helper`].
+static EMBEDDED: AtomicBool = AtomicBool::new(false);
+
+/// For binaries that embed the helper (`kiro-server`, `conceptpulse`): call first thing in
+/// `main`. It marks the binary as able to serve as its own helper, so a sandbox started in
+/// it works without a separate `kiro-sandbox-init` installed beside it; and when the process
+/// was started as the helper (`<binary> __kiro-sandbox-init <spec>`), it runs the helper and
+/// returns its exit code for `main` to return.
+pub fn embedded_helper() -> Option<ExitCode> {
+    EMBEDDED.store(true, Ordering::Relaxed);
+    std::env::args_os()
+        .nth(1)
+        .is_some_and(|arg| arg == EMBEDDED_ARG)
+        .then(main)
+}
+
+/// Whether the running binary embeds the helper (see [`embedded_helper`]).
+pub(crate) fn is_embedded() -> bool {
+    EMBEDDED.load(Ordering::Relaxed)
 }
 
 /// Runs the helper for one JSON launch spec. Exit 0 means a report was written; 125 that

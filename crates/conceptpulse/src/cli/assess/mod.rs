@@ -16,7 +16,6 @@ mod render;
 mod report;
 mod result;
 mod revise;
-mod session;
 mod upload;
 
 pub use args::{
@@ -37,7 +36,7 @@ pub async fn run(config: ClientConfig, out: Output, command: AssessCommand) -> u
         },
         _ => None,
     };
-    let client = match session::signed_in(config, out).await {
+    let client = match super::session::signed_in(config, out).await {
         Ok(client) => client,
         Err(code) => return code,
     };

@@ -9,7 +9,7 @@
 mod charts;
 mod document;
 mod lesson;
-mod problem;
+pub(crate) mod problem;
 mod progress;
 mod quiz;
 mod results;

@@ -1,5 +1,6 @@
-//! The signed-in client every `assess` command works through: discovery (which also checks
-//! the server's API version), then the tokens `conceptpulse login` stored.
+//! The signed-in client every Kiro command (`assess`, `exec`, …) works through: discovery
+//! (which also checks the server's API version), then the tokens `conceptpulse login`
+//! stored.
 
 use kiro_sdk::{ClientConfig, KiroClient};
 
