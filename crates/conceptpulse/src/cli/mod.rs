@@ -8,6 +8,7 @@ pub mod assess;
 pub mod config;
 pub mod exit;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod status;
 

@@ -7,6 +7,7 @@ mod assets;
 pub mod learn;
 mod live;
 mod pages;
+pub mod plan;
 mod render;
 pub mod session;
 pub mod sync;
