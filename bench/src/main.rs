@@ -16,6 +16,7 @@ mod exec_bench;
 mod extract_bench;
 mod fanout;
 mod fanout_report;
+mod gantt_bench;
 mod hello;
 mod http_bench;
 mod keyphrase_bench;
@@ -23,6 +24,8 @@ mod limits;
 mod load;
 mod offline_replay;
 mod output;
+mod plan_bench;
+mod plan_graph;
 mod postgres;
 mod process;
 mod qg_bench;
@@ -76,6 +79,10 @@ enum Command {
     Sandbox(sandbox_bench::SandboxArgs),
     /// The execution service: `run` latency through the API and sustained runs/s.
     ExecRun(exec_bench::ExecRunArgs),
+    /// The planning scheduler and cycle check on a random 10,000-task plan.
+    PlanSchedule(plan_bench::PlanScheduleArgs),
+    /// ConceptPulse's Gantt chart: compute and render the SVG of a 2,000-task plan.
+    GanttRender(gantt_bench::GanttRenderArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -190,6 +197,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             assess_e2e::run(args).await
         }
         Command::Sandbox(args) => sandbox_bench::run(args),
+        Command::PlanSchedule(args) => plan_bench::run(&args),
+        Command::GanttRender(args) => gantt_bench::run(&args),
         Command::ExecRun(args) => {
             install_crypto_provider()?;
             exec_bench::run(args).await

@@ -9,6 +9,7 @@ pub mod config;
 pub mod exec;
 pub mod exit;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod session;
 pub mod status;

@@ -8,6 +8,7 @@ mod execute;
 pub mod learn;
 mod live;
 mod pages;
+pub mod plan;
 mod render;
 pub mod session;
 pub mod sync;
