@@ -23,6 +23,7 @@ mod client;
 mod config;
 mod error;
 mod execution;
+mod execution_containers;
 pub mod health;
 mod monitor;
 mod offline;

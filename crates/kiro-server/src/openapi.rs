@@ -20,7 +20,7 @@ use utoipa::openapi::{RefOr, Required};
         (name = "discovery", description = "Service discovery and health"),
         (name = "events", description = "Live events (WebSocket) and polling"),
         (name = "batch", description = "Several API requests in one round trip"),
-        (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases"),
+        (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases, containers"),
         (name = "assessment", description = "PDFs to topics, questions, assessments, grading, revisions and progress"),
     )
 )]

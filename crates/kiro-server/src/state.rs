@@ -15,6 +15,7 @@ use crate::assessment::AssessmentService;
 use crate::config::Config;
 use crate::events::EventHub;
 use crate::execution::ExecutionService;
+use crate::execution::containers::ContainerService;
 use crate::ratelimit::TokenRateLimiter;
 
 /// Shared server state.
@@ -29,6 +30,7 @@ pub struct Inner {
     pub tenancy: Arc<TenancyService>,
     pub assessment: Arc<AssessmentService>,
     pub execution: Arc<ExecutionService>,
+    pub containers: Arc<ContainerService>,
     pub hub: Arc<EventHub>,
     pub idempotency: Arc<IdempotencyService>,
     pub token_limiter: TokenRateLimiter,
@@ -82,6 +84,7 @@ impl AppState {
         ));
         assessment.start_workers();
         let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
+        let containers = Arc::new(ContainerService::start(&execution));
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,
@@ -93,6 +96,7 @@ impl AppState {
             tenancy: Arc::new(tenancy),
             assessment,
             execution,
+            containers,
             hub,
             idempotency: Arc::new(idempotency),
             token_limiter,

@@ -149,6 +149,9 @@ error_codes! {
     AssessmentRevisionNotFound = "assessment.revision.not_found", 404, NotFound, false;
     AssessmentTopicNotFound = "assessment.topic.not_found", 404, NotFound, false;
     // Execution.
+    ExecutionContainerNotFound = "execution.container.not_found", 404, NotFound, false;
+    ExecutionContainerState = "execution.container.state", 409, Conflict, false;
+    ExecutionContainerLimit = "execution.container.limit", 409, Conflict, false;
     ExecutionUnavailable = "execution.unavailable", 503, ServiceUnavailable, false;
     ExecutionBusy = "execution.busy", 503, ServiceUnavailable, true;
     ExecutionQueueFull = "execution.queue_full", 503, ServiceUnavailable, true;

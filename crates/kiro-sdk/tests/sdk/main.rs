@@ -11,6 +11,7 @@ mod cache;
 mod discovery;
 mod events;
 mod execution;
+mod execution_containers;
 mod faults;
 mod health;
 mod live;

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use kiro_sandbox::{Capabilities, Environment, ExecutionOutcome, RunOutcome};
+use kiro_types::execution::Container;
 use kiro_types::execution::{
     ExecutionEnvironment, ExecutionLog, ExecutionResult, HostCapabilities, LogStream, RunDetail,
     RunResponse, UsageSource, UsageSources,
@@ -40,6 +41,16 @@ pub fn environment(env: &Environment, builtin: bool) -> Result<ExecutionEnvironm
     }
     serde_json::from_value(value)
         .map_err(|e| ApiError::internal(format!("environment does not map onto the API: {e}")))
+}
+
+/// A container as the engine reports it.
+pub fn container(container: &kiro_sandbox::Container) -> Result<Container, ApiError> {
+    cross(container)
+}
+
+/// One run on its own (a container command) with its own verdict.
+pub fn run_detail(run: &RunOutcome) -> Result<RunDetail, ApiError> {
+    detail(None, cross(&run.verdict)?, run)
 }
 
 fn detail(name: Option<String>, verdict: Verdict, run: &RunOutcome) -> Result<RunDetail, ApiError> {

@@ -1,6 +1,7 @@
 //! The engine's errors in the DESIGN error model: invalid requests are 422 naming the request's
 //! own fields (`timeLimitMs`, `memoryLimitMb`, `code`, `testCases[i]`), an unknown environment
-//! is 422 listing the known ones, an unavailable isolation 503, engine failures 500.
+//! is 422 listing the known ones, a container in the wrong state 409, an unavailable isolation
+//! 503, engine failures 500.
 
 use kiro_sandbox::{Problem, SandboxError};
 use kiro_types::{ErrorCode, FieldError};
@@ -52,6 +53,14 @@ pub fn from_sandbox(error: SandboxError) -> ApiError {
         )
         .with_details(json!({ "field": "environment", "known": known })),
         SandboxError::Unavailable(reason) => ApiError::new(ErrorCode::ExecutionUnavailable, reason),
+        SandboxError::ContainerNotFound(id) => ApiError::new(
+            ErrorCode::ExecutionContainerNotFound,
+            format!("no container `{id}`; GET /v1/execution/containers lists them"),
+        ),
+        conflict @ SandboxError::Conflict { state, .. } => {
+            ApiError::new(ErrorCode::ExecutionContainerState, conflict.to_string())
+                .with_details(json!({ "state": state }))
+        }
         other => ApiError::internal(other),
     }
 }

@@ -4,6 +4,7 @@
 //! When the engine cannot start (no helper, no isolation) the service still answers: the
 //! capabilities say why, and runs get 503 `execution.unavailable`.
 
+pub mod containers;
 pub mod convert;
 mod errors;
 
@@ -28,7 +29,7 @@ use crate::error::ApiError;
 
 pub use errors::from_sandbox;
 
-const MIB: u64 = 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 
 /// The execution service.
 pub struct ExecutionService {
@@ -96,6 +97,16 @@ impl ExecutionService {
                 ),
             )
         })
+    }
+
+    /// The worker permits every sandboxed run takes one of (runs, jobs, container commands).
+    pub fn permits(&self) -> Arc<Semaphore> {
+        self.permits.clone()
+    }
+
+    /// The longest a caller waits for a free worker.
+    pub fn max_wait(&self) -> Duration {
+        Duration::from_secs(self.config.max_wait_secs)
     }
 
     /// What the probe found and the service's limits.

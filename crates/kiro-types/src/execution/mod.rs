@@ -7,11 +7,13 @@
 //! ours. kiro-sandbox produces the same shapes; the server maps them one to one.
 
 mod capabilities;
+mod container;
 mod run;
 
 pub use capabilities::{
     CgroupSupport, ExecutionCapabilities, HostCapabilities, IsolationSupport, Tool,
 };
+pub use container::{ContainerCreateRequest, ContainerExecRequest};
 pub use run::{Comparison, RunDetail, RunRequest, RunResponse, RunTestCase};
 
 use chrono::{DateTime, Utc};

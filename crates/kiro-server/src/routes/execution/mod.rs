@@ -1,7 +1,8 @@
 //! `/v1/execution/…`: the execution service's routes — what the host can do, the
-//! environments, and synchronous runs. Handlers read the request and call
+//! environments, synchronous runs and containers. Handlers read the request and call
 //! [`crate::execution::ExecutionService`].
 
+mod containers;
 mod run;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -16,4 +17,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(run::list_environments))
         .routes(routes!(run::get_environment))
         .routes(routes!(run::run))
+        .routes(routes!(
+            containers::create_container,
+            containers::list_containers
+        ))
+        .routes(routes!(
+            containers::get_container,
+            containers::delete_container
+        ))
+        .routes(routes!(containers::start_container))
+        .routes(routes!(containers::exec_in_container))
+        .routes(routes!(containers::stop_container))
 }
