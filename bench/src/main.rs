@@ -23,6 +23,7 @@ mod limits;
 mod load;
 mod offline_replay;
 mod output;
+mod plan_bench;
 mod postgres;
 mod process;
 mod qg_bench;
@@ -76,6 +77,8 @@ enum Command {
     Sandbox(sandbox_bench::SandboxArgs),
     /// The execution service: `run` latency through the API and sustained runs/s.
     ExecRun(exec_bench::ExecRunArgs),
+    /// The planning service: `list tasks` requests/s and p50/p95 latency over 1,000 tasks.
+    PlanList(plan_bench::PlanListArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -193,6 +196,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ExecRun(args) => {
             install_crypto_provider()?;
             exec_bench::run(args).await
+        }
+        Command::PlanList(args) => {
+            install_crypto_provider()?;
+            plan_bench::run(args).await
         }
     }
 }

@@ -21,6 +21,7 @@ use utoipa::openapi::{RefOr, Required};
         (name = "events", description = "Live events (WebSocket) and polling"),
         (name = "batch", description = "Several API requests in one round trip"),
         (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases"),
+        (name = "planning", description = "Projects, tasks, dependencies, milestones, allocations, schedules, utilisation and reports"),
         (name = "assessment", description = "PDFs to topics, questions, assessments, grading, revisions and progress"),
     )
 )]

@@ -15,6 +15,7 @@ use crate::assessment::AssessmentService;
 use crate::config::Config;
 use crate::events::EventHub;
 use crate::execution::ExecutionService;
+use crate::planning::PlanningService;
 use crate::ratelimit::TokenRateLimiter;
 
 /// Shared server state.
@@ -29,6 +30,7 @@ pub struct Inner {
     pub tenancy: Arc<TenancyService>,
     pub assessment: Arc<AssessmentService>,
     pub execution: Arc<ExecutionService>,
+    pub planning: Arc<PlanningService>,
     pub hub: Arc<EventHub>,
     pub idempotency: Arc<IdempotencyService>,
     pub token_limiter: TokenRateLimiter,
@@ -82,6 +84,7 @@ impl AppState {
         ));
         assessment.start_workers();
         let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
+        let planning = Arc::new(PlanningService::new(store.clone(), clock.clone()));
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,
@@ -93,6 +96,7 @@ impl AppState {
             tenancy: Arc::new(tenancy),
             assessment,
             execution,
+            planning,
             hub,
             idempotency: Arc::new(idempotency),
             token_limiter,
