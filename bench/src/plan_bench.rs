@@ -146,7 +146,7 @@ async fn measure(base: &str, args: &PlanListArgs) -> anyhow::Result<()> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     ensure!(
-        all.len() > 0,
+        !all.is_empty(),
         "no request finished within {} s",
         args.seconds
     );
