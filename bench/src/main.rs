@@ -26,6 +26,7 @@ mod offline_replay;
 mod output;
 mod plan_bench;
 mod plan_graph;
+mod plan_list_bench;
 mod postgres;
 mod process;
 mod qg_bench;
@@ -83,6 +84,8 @@ enum Command {
     PlanSchedule(plan_bench::PlanScheduleArgs),
     /// ConceptPulse's Gantt chart: compute and render the SVG of a 2,000-task plan.
     GanttRender(gantt_bench::GanttRenderArgs),
+    /// The planning service: `list tasks` requests/s and p50/p95 latency over 1,000 tasks.
+    PlanList(plan_list_bench::PlanListArgs),
     /// Serve the bare axum hello-world used as the baseline (internal).
     #[command(hide = true)]
     Hello {
@@ -202,6 +205,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ExecRun(args) => {
             install_crypto_provider()?;
             exec_bench::run(args).await
+        }
+        Command::PlanList(args) => {
+            install_crypto_provider()?;
+            plan_list_bench::run(args).await
         }
     }
 }

@@ -244,6 +244,7 @@ pub trait Store:
     + EventStore
     + IdempotencyStore
     + AssessmentStore
+    + PlanningStore
     + StoreHealth
 {
 }

@@ -28,6 +28,7 @@ pub mod health;
 mod monitor;
 mod offline;
 mod paginate;
+mod planning;
 mod profiles;
 mod reads;
 mod retry;
@@ -53,6 +54,7 @@ pub use offline::{
     Conflict, ConflictPolicy, ConflictReport, FailedMutation, MergeFn, OfflineQueue, Outcome,
     Pending, ReplayReport, Replayed, Resolution, Submitted,
 };
+pub use planning::{PlanningClient, ProjectQuery, ReportFormat, TaskQuery};
 pub use profiles::{Applied, ConfigError, ConfigManager, Following, KEYS as CONFIG_KEYS, Problem};
 pub use reqwest::Method;
 pub use services::ServiceHandle;

@@ -31,7 +31,7 @@ impl KiroClient {
     pub fn paginate<T>(
         &self,
         path: &str,
-    ) -> impl Stream<Item = Result<T, KiroError>> + Send + 'static
+    ) -> impl Stream<Item = Result<T, KiroError>> + Send + 'static + use<T>
     where
         T: DeserializeOwned + Send + 'static,
     {

@@ -73,8 +73,8 @@ impl KiroClient {
         }
     }
 
-    pub fn planning(&self) -> ServiceHandle {
-        self.service("planning")
+    pub fn planning(&self) -> crate::PlanningClient {
+        crate::PlanningClient::new(self.service("planning"))
     }
 
     pub fn prototyping(&self) -> ServiceHandle {

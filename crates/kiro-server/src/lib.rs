@@ -16,6 +16,7 @@ pub mod execution;
 pub mod extract;
 pub mod idempotency;
 pub mod metrics;
+pub mod planning;
 pub mod ratelimit;
 pub mod routes;
 pub mod services;

@@ -16,8 +16,16 @@ const SERVICES: [Entry; 6] = [
     Entry {
         name: "planning",
         endpoints: &["/v1/planning"],
-        capabilities: &[],
-        mounted: false,
+        capabilities: &[
+            "projects",
+            "tasks",
+            "dependencies",
+            "critical-path",
+            "milestones",
+            "resource-utilization",
+            "reports",
+        ],
+        mounted: true,
     },
     Entry {
         name: "prototyping",

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::events::EventHub;
 use crate::execution::ExecutionService;
 use crate::execution::containers::ContainerService;
+use crate::planning::PlanningService;
 use crate::ratelimit::TokenRateLimiter;
 
 /// Shared server state.
@@ -31,6 +32,7 @@ pub struct Inner {
     pub assessment: Arc<AssessmentService>,
     pub execution: Arc<ExecutionService>,
     pub containers: Arc<ContainerService>,
+    pub planning: Arc<PlanningService>,
     pub hub: Arc<EventHub>,
     pub idempotency: Arc<IdempotencyService>,
     pub token_limiter: TokenRateLimiter,
@@ -85,6 +87,7 @@ impl AppState {
         assessment.start_workers();
         let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
         let containers = Arc::new(ContainerService::start(&execution));
+        let planning = Arc::new(PlanningService::new(store.clone(), clock.clone()));
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,
@@ -97,6 +100,7 @@ impl AppState {
             assessment,
             execution,
             containers,
+            planning,
             hub,
             idempotency: Arc::new(idempotency),
             token_limiter,

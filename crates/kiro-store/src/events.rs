@@ -47,6 +47,25 @@ impl Mutation {
         store.announce(id);
         Ok(id)
     }
+
+    /// Appends every one of `events` in order, commits, and announces the last id: for a
+    /// change of several resources, each with its own event. Returns the last id.
+    pub async fn commit_all(
+        mut self,
+        store: &SqlStore,
+        events: &[EventDraft],
+    ) -> Result<i64, StoreError> {
+        let mut last = None;
+        for event in events {
+            last = Some(append(&mut self.tx, store.backend(), event).await?);
+        }
+        let Some(id) = last else {
+            return Err(StoreError::Backend("a mutation must carry an event".into()));
+        };
+        self.tx.commit().await.store()?;
+        store.announce(id);
+        Ok(id)
+    }
 }
 
 impl SqlStore {

@@ -87,6 +87,14 @@ pub trait PlanningStore: Send + Sync {
         expected: i64,
         event: &EventDraft,
     ) -> Result<(), StoreError>;
+    /// Updates several tasks, each `Stale` unless its stored version is the one paired with
+    /// it, appending `events` in order; all in one transaction (nothing written on error).
+    async fn update_tasks(
+        &self,
+        ws: WorkspaceId,
+        changes: &[(Task, i64)],
+        events: &[EventDraft],
+    ) -> Result<(), StoreError>;
     /// Deletes a task, its milestone links and allocations. When other tasks depend on it:
     /// `Conflict { constraint: "planning_task_dependants" }` unless `cascade`, which drops
     /// those dependencies too. Check and delete are one transaction.

@@ -1,5 +1,6 @@
 //! Discovery and the API compatibility check.
 
+use kiro_sdk::kiro_types::discovery::ServiceStatus;
 use kiro_sdk::{KiroClient, KiroError};
 use kiro_testkit::TestServer;
 
@@ -21,6 +22,13 @@ async fn connect_lists_the_six_services(server: TestServer) -> anyhow::Result<()
             "workflow"
         ]
     );
+    let planning = client
+        .services()
+        .into_iter()
+        .find(|s| s.name == "planning")
+        .ok_or_else(|| anyhow::anyhow!("no planning"))?;
+    assert_eq!(planning.status, ServiceStatus::Available);
+    assert!(planning.capabilities.iter().any(|c| c == "critical-path"));
     assert_eq!(
         client.discovery().map(|d| d.api_version).as_deref(),
         Some(kiro_sdk::kiro_types::API_VERSION)

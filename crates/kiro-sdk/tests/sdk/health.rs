@@ -21,11 +21,15 @@ async fn a_poll_records_what_the_server_says(server: TestServer) -> anyhow::Resu
     assert_eq!(core.server_status, Some(ServiceStatus::Available));
     assert_eq!(core.availability, Availability::Up);
     assert!(core.last_checked.is_some() && core.last_latency.is_some());
-    // The services are not built yet: the server reports them unavailable.
+    // Services not built yet are reported unavailable; built ones are up.
+    let workflow = report
+        .service("workflow")
+        .ok_or_else(|| anyhow::anyhow!("no workflow"))?;
+    assert_eq!(workflow.availability, Availability::Down);
     let planning = report
         .service("planning")
         .ok_or_else(|| anyhow::anyhow!("no planning"))?;
-    assert_eq!(planning.availability, Availability::Down);
+    assert_eq!(planning.availability, Availability::Up);
     // A service the server does not offer is not a degraded connection.
     assert_eq!(client.connection_status(), ConnectionStatus::Connected);
     Ok(())

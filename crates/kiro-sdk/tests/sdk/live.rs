@@ -35,21 +35,21 @@ async fn status_follows_a_halted_and_resumed_server(mut server: TestServer) -> a
 async fn service_handles_show_discovery_and_health(server: TestServer) -> anyhow::Result<()> {
     let client = signed_in(&server).await?;
 
-    let planning = client.planning();
-    let missing = planning.call(kiro_sdk::Call::get("/projects")).await;
+    let workflow = client.workflow();
+    let missing = workflow.call(kiro_sdk::Call::get("/definitions")).await;
 
-    assert_eq!(planning.info().map(|i| i.name), Some("planning".to_owned()));
+    assert_eq!(workflow.info().map(|i| i.name), Some("workflow".to_owned()));
     // Not built yet: the server says so, and the route is not there.
-    assert_eq!(planning.status(), Some(ServiceStatus::Unavailable));
+    assert_eq!(workflow.status(), Some(ServiceStatus::Unavailable));
     assert_eq!(missing.err().and_then(|e| e.status()), Some(404));
-    let health = planning
+    let health = workflow
         .health()
-        .ok_or_else(|| anyhow::anyhow!("no planning health"))?;
+        .ok_or_else(|| anyhow::anyhow!("no workflow health"))?;
     assert_eq!((health.requests, health.failures), (1, 0));
     for handle in [
         client.prototyping(),
         client.documentation(),
-        client.workflow(),
+        (*client.planning()).clone(),
         (*client.execution()).clone(),
         (*client.assessment()).clone(),
     ] {

@@ -209,7 +209,7 @@ enum Op {
 }
 
 fn service() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![CORE, "planning", "workflow", "assessment"])
+    prop::sample::select(vec![CORE, "prototyping", "workflow", "assessment"])
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -268,7 +268,7 @@ impl Model {
             "reachable {:?}",
             report.reachable
         );
-        for name in [CORE, "planning", "workflow", "assessment"] {
+        for name in [CORE, "prototyping", "workflow", "assessment"] {
             let outcomes = self
                 .outcomes
                 .get(name)
@@ -337,7 +337,7 @@ impl Model {
         }
         // Services the server does not offer are down, but only failing requests degrade
         // the connection.
-        let any_down = [CORE, "planning", "workflow", "assessment"]
+        let any_down = [CORE, "prototyping", "workflow", "assessment"]
             .iter()
             .any(|s| {
                 let outcomes = self.outcomes.get(s).map(Vec::as_slice).unwrap_or_default();

@@ -56,6 +56,10 @@ pub mod lists {
         Documents = "documents";
         /// `GET /v1/assessment/assessments`.
         Assessments = "assessments";
+        /// `GET /v1/planning/projects`.
+        PlanningProjects = "planningProjects";
+        /// `GET /v1/planning/projects/{id}/tasks`.
+        PlanningTasks = "planningTasks";
     }
 }
 

@@ -13,6 +13,7 @@ mod credentials;
 pub mod execution;
 mod health;
 mod members;
+pub mod planning;
 mod workspaces;
 
 use std::time::Duration;
@@ -70,6 +71,7 @@ fn api(upload_limit: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(crate::events::routes::events))
         .merge(assessment::routes(upload_limit))
         .merge(execution::routes())
+        .merge(planning::routes())
 }
 
 /// Every documented route.

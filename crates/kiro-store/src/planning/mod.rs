@@ -104,6 +104,15 @@ impl PlanningStore for SqlStore {
         tasks::update(self, ws, task, expected, event).await
     }
 
+    async fn update_tasks(
+        &self,
+        ws: WorkspaceId,
+        changes: &[(Task, i64)],
+        events: &[EventDraft],
+    ) -> Result<(), StoreError> {
+        tasks::update_many(self, ws, changes, events).await
+    }
+
     async fn delete_task(
         &self,
         ws: WorkspaceId,

@@ -1,4 +1,5 @@
-//! Tasks: insert, read (with dependencies), filtered keyset lists, guarded update, and
+//! Tasks: insert, read (with dependencies), filtered keyset lists, guarded updates (one, or
+//! several in one transaction), and
 //! delete that refuses while other tasks depend on it unless cascading.
 
 use kiro_core::events::EventDraft;
@@ -10,6 +11,7 @@ use kiro_types::planning::Task;
 use super::rows::{date, fill_dependencies, from_json, stale_or_missing, to_json};
 use crate::convert::to_ms;
 use crate::error::SqlxResultExt;
+use crate::events::Mutation;
 use crate::page::{Order, start_after};
 use crate::sql_store::SqlStore;
 
@@ -146,9 +148,37 @@ pub(super) async fn update(
     expected: i64,
     event: &EventDraft,
 ) -> Result<(), StoreError> {
+    let mut m = store.mutation().await?;
+    write(&mut m, ws, t, expected).await?;
+    m.commit(store, event).await?;
+    Ok(())
+}
+
+/// Updates several tasks, each guarded by its expected version, with their events, in one
+/// transaction: all or none.
+pub(super) async fn update_many(
+    store: &SqlStore,
+    ws: WorkspaceId,
+    changes: &[(Task, i64)],
+    events: &[EventDraft],
+) -> Result<(), StoreError> {
+    let mut m = store.mutation().await?;
+    for (t, expected) in changes {
+        write(&mut m, ws, t, *expected).await?;
+    }
+    m.commit_all(store, events).await?;
+    Ok(())
+}
+
+/// One guarded task update inside `m`.
+async fn write(
+    m: &mut Mutation,
+    ws: WorkspaceId,
+    t: &Task,
+    expected: i64,
+) -> Result<(), StoreError> {
     let mut stored = t.clone();
     stored.dependencies.clear();
-    let mut m = store.mutation().await?;
     let done = sqlx::query(
         "UPDATE planning_tasks SET status = $1, assignee = $2, tags = $3, start_date = $4,
              end_date = $5, version = $6, body = $7
@@ -170,7 +200,6 @@ pub(super) async fn update(
     if done.rows_affected() == 0 {
         return Err(stale_or_missing(m.conn(), "planning_tasks", ws, &t.id).await);
     }
-    m.commit(store, event).await?;
     Ok(())
 }
 

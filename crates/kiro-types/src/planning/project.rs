@@ -36,11 +36,15 @@ pub enum ConstraintPolicy {
     Allow,
     /// The move is refused with `planning.task.violates_dependency`.
     Refuse,
+    /// The move is stored and every successor it pushes is moved later by as many days as
+    /// its dependency needs, each successor updated with its own event.
+    Reschedule,
 }
 
 wire_enum!(ConstraintPolicy {
     Allow = "allow",
     Refuse = "refuse",
+    Reschedule = "reschedule",
 });
 
 /// One member of a project's team.
