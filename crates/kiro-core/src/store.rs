@@ -14,6 +14,7 @@ use kiro_types::{ApiKeyId, SessionId, UserId, WorkspaceId};
 
 pub use crate::assessment::AssessmentStore;
 use crate::events::EventDraft;
+pub use crate::execution::ExecutionStore;
 pub use crate::idempotency::IdempotencyStore;
 use crate::model::{
     ApiKey, Member, Membership, OAuthClient, RefreshToken, Session, User, Workspace,
@@ -244,6 +245,7 @@ pub trait Store:
     + EventStore
     + IdempotencyStore
     + AssessmentStore
+    + ExecutionStore
     + StoreHealth
 {
 }
@@ -259,6 +261,7 @@ impl<T> Store for T where
         + IdempotencyStore
         + AssessmentStore
         + PlanningStore
+        + ExecutionStore
         + StoreHealth
 {
 }

@@ -81,7 +81,12 @@ impl AppState {
             llm,
         ));
         assessment.start_workers();
-        let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
+        let execution = Arc::new(ExecutionService::start(
+            &config,
+            store.clone(),
+            clock.clone(),
+        ));
+        execution.start_workers();
         let token_limiter = TokenRateLimiter::new(
             config.auth.token_rate_per_ip_per_minute,
             config.auth.token_rate_per_account_per_minute,

@@ -47,6 +47,27 @@ impl Mutation {
         store.announce(id);
         Ok(id)
     }
+
+    /// Appends every one of `events` in order (at least one), commits, and announces the
+    /// last id. Returns it.
+    pub async fn commit_all(
+        mut self,
+        store: &SqlStore,
+        events: &[EventDraft],
+    ) -> Result<i64, StoreError> {
+        let mut last = None;
+        for event in events {
+            last = Some(append(&mut self.tx, store.backend(), event).await?);
+        }
+        let Some(id) = last else {
+            return Err(StoreError::Backend(
+                "a change must commit with at least one event".into(),
+            ));
+        };
+        self.tx.commit().await.store()?;
+        store.announce(id);
+        Ok(id)
+    }
 }
 
 impl SqlStore {

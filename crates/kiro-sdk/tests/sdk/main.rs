@@ -11,6 +11,7 @@ mod cache;
 mod discovery;
 mod events;
 mod execution;
+mod execution_jobs;
 mod faults;
 mod health;
 mod live;

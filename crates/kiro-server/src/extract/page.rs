@@ -56,6 +56,8 @@ pub mod lists {
         Documents = "documents";
         /// `GET /v1/assessment/assessments`.
         Assessments = "assessments";
+        /// `GET /v1/execution/jobs`.
+        ExecutionJobs = "executionJobs";
     }
 }
 

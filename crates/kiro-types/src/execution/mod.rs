@@ -7,11 +7,13 @@
 //! ours. kiro-sandbox produces the same shapes; the server maps them one to one.
 
 mod capabilities;
+mod jobs;
 mod run;
 
 pub use capabilities::{
     CgroupSupport, ExecutionCapabilities, HostCapabilities, IsolationSupport, Tool,
 };
+pub use jobs::{Job, JobLogLine, JobLogs, JobOutput, JobStatus, JobUsage};
 pub use run::{Comparison, RunDetail, RunRequest, RunResponse, RunTestCase};
 
 use chrono::{DateTime, Utc};
