@@ -227,19 +227,23 @@ on_both_backends!(
 
 /// Runs `case` on a server of `backend` configured by `configure` (skipping PostgreSQL when
 /// it is not configured).
-async fn on_configured<F, Fut>(backend: Backend, configure: impl FnOnce(&mut Config), case: F)
+async fn on_configured<F, Fut>(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config),
+    case: F,
+) -> anyhow::Result<()>
 where
     F: FnOnce(TestServer) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>>,
 {
-    match spawn_server_with(backend, configure).await {
-        Ok(Some(server)) => {
-            if let Err(e) = case(server).await {
-                panic!("{backend:?}: {e:#}");
-            }
+    match spawn_server_with(backend, configure).await? {
+        Some(server) => case(server)
+            .await
+            .map_err(|e| anyhow::anyhow!("{backend:?}: {e:#}")),
+        None => {
+            eprintln!("skipped on PostgreSQL: KIRO_TEST_DATABASE_URL is not set");
+            Ok(())
         }
-        Ok(None) => eprintln!("skipped on PostgreSQL: KIRO_TEST_DATABASE_URL is not set"),
-        Err(e) => panic!("cannot start a {backend:?} test server: {e:#}"),
     }
 }
 
@@ -358,13 +362,13 @@ macro_rules! configured {
         $(
             mod $case {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::on_configured(kiro_testkit::Backend::Sqlite, super::$configure, super::$case).await;
+                async fn sqlite() -> anyhow::Result<()> {
+                    super::on_configured(kiro_testkit::Backend::Sqlite, super::$configure, super::$case).await
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::on_configured(kiro_testkit::Backend::Postgres, super::$configure, super::$case).await;
+                async fn postgres() -> anyhow::Result<()> {
+                    super::on_configured(kiro_testkit::Backend::Postgres, super::$configure, super::$case).await
                 }
             }
         )+
