@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod auth;
 pub mod clock;
 pub mod events;
+pub mod execution;
 pub mod idempotency;
 pub mod llm;
 pub mod model;

@@ -14,6 +14,7 @@ use kiro_types::{ApiKeyId, SessionId, UserId, WorkspaceId};
 
 pub use crate::assessment::AssessmentStore;
 use crate::events::EventDraft;
+pub use crate::execution::ExecutionStore;
 pub use crate::idempotency::IdempotencyStore;
 use crate::model::{
     ApiKey, Member, Membership, OAuthClient, RefreshToken, Session, User, Workspace,
@@ -245,6 +246,7 @@ pub trait Store:
     + IdempotencyStore
     + AssessmentStore
     + PlanningStore
+    + ExecutionStore
     + StoreHealth
 {
 }
@@ -260,6 +262,7 @@ impl<T> Store for T where
         + IdempotencyStore
         + AssessmentStore
         + PlanningStore
+        + ExecutionStore
         + StoreHealth
 {
 }

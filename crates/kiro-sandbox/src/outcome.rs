@@ -51,6 +51,10 @@ pub fn decide(
             && usage.peak_memory_bytes + OOM_MARGIN >= limits.memory_bytes);
     let verdict = if let Some(error) = seen.report.as_ref().and_then(|r| r.error.clone()) {
         Verdict::InternalError { message: error }
+    } else if seen.killed == Some(Kill::Cancelled) {
+        Verdict::InternalError {
+            message: "the run was cancelled".into(),
+        }
     } else if seen.killed == Some(Kill::Wall) {
         Verdict::TimeLimitExceeded {
             limit: TimeLimit::Wall,

@@ -1,5 +1,6 @@
 //! Output of a run: where chunks go as they arrive (a sink the server forwards to its event
-//! stream) and what is kept, capped at the run's output limit across stdout and stderr.
+//! stream) and what is kept, capped at the run's output limit across stdout and stderr. The
+//! sink is also how a caller cancels a run: the supervisor asks it between polls.
 
 /// Which stream a chunk came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,12 @@ pub enum Stream {
 /// Receives output as it arrives. Called from the supervising thread: keep it quick.
 pub trait OutputSink: Sync {
     fn output(&self, stream: Stream, chunk: &[u8]);
+
+    /// Whether the caller wants the run stopped: the supervisor kills the job (within its
+    /// poll interval) and a submission runs no further case.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// Discards streamed output (the result still holds it).

@@ -140,6 +140,9 @@ impl Sandbox {
         let mut argv = env.run.clone();
         argv.extend(request.args.iter().cloned());
         for case in cases {
+            if sink.cancelled() {
+                break;
+            }
             let run = self.run_in(
                 &env,
                 &job,

@@ -79,6 +79,8 @@ pub enum Kill {
     Wall,
     Cpu,
     Output,
+    /// The sink asked for the run to stop.
+    Cancelled,
 }
 
 /// One supervised run.
@@ -196,7 +198,9 @@ pub fn supervise_command(
             pipes.remove(i);
         }
         if killed.is_none() {
-            let reason = if capture.exceeded {
+            let reason = if run.sink.cancelled() {
+                Some(Kill::Cancelled)
+            } else if capture.exceeded {
                 Some(Kill::Output)
             } else if Instant::now() >= deadline {
                 Some(Kill::Wall)

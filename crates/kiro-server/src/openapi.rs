@@ -20,12 +20,8 @@ use utoipa::openapi::{RefOr, Required};
         (name = "discovery", description = "Service discovery and health"),
         (name = "events", description = "Live events (WebSocket) and polling"),
         (name = "batch", description = "Several API requests in one round trip"),
-<<<<<<< HEAD
-        (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases, containers"),
-=======
-        (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases"),
+        (name = "execution", description = "Sandboxed code runs: capabilities, environments, runs with test cases, queued jobs, containers"),
         (name = "planning", description = "Projects, tasks, dependencies, milestones, allocations, schedules, utilisation and reports"),
->>>>>>> plan-api
         (name = "assessment", description = "PDFs to topics, questions, assessments, grading, revisions and progress"),
     )
 )]

@@ -1,5 +1,6 @@
 //! Building the application from configuration and serving it on a listener until a shutdown
-//! signal, letting in-flight requests finish within the configured grace period.
+//! signal, letting in-flight requests finish within the configured grace period, then
+//! stopping the execution workers.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,6 +46,7 @@ pub async fn serve(
     let grace = Duration::from_secs(app.state.config.server.shutdown_grace_secs);
     let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let state = app.state.clone();
+    let app_state = app.state.clone();
     let service = app
         .router
         .into_make_service_with_connect_info::<SocketAddr>();
@@ -62,13 +64,16 @@ pub async fn serve(
             std::future::pending::<()>().await;
         }
     };
-    tokio::select! {
+    let served = tokio::select! {
         result = server => result,
         () = deadline => {
             tracing::warn!(grace_secs = grace.as_secs(), "grace period over; dropping open connections");
             Ok(())
         }
-    }
+    };
+    // Running jobs are stopped and recorded (requeued or failed) before the process ends.
+    app_state.execution.shutdown().await;
+    served
 }
 
 /// Completes on SIGINT or SIGTERM.

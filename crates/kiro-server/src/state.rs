@@ -85,7 +85,12 @@ impl AppState {
             llm,
         ));
         assessment.start_workers();
-        let execution = Arc::new(ExecutionService::start(&config, clock.clone()));
+        let execution = Arc::new(ExecutionService::start(
+            &config,
+            store.clone(),
+            clock.clone(),
+        ));
+        execution.start_workers();
         let containers = Arc::new(ContainerService::start(&execution));
         let planning = Arc::new(PlanningService::new(store.clone(), clock.clone()));
         let token_limiter = TokenRateLimiter::new(

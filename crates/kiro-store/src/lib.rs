@@ -17,6 +17,7 @@ mod clients;
 mod convert;
 mod error;
 pub mod events;
+mod execution;
 mod health;
 mod idempotency;
 mod page;

@@ -157,6 +157,8 @@ error_codes! {
     ExecutionQueueFull = "execution.queue_full", 503, ServiceUnavailable, true;
     ExecutionUnknownEnvironment = "execution.environment.unknown", 422, ValidationError, false;
     ExecutionEnvironmentNotFound = "execution.environment.not_found", 404, NotFound, false;
+    ExecutionJobNotFound = "execution.job.not_found", 404, NotFound, false;
+    ExecutionJobNotCancellable = "execution.job.not_cancellable", 409, Conflict, false;
     // Planning.
     PlanningProjectNotFound = "planning.project.not_found", 404, NotFound, false;
     PlanningTaskNotFound = "planning.task.not_found", 404, NotFound, false;

@@ -12,6 +12,7 @@ mod discovery;
 mod events;
 mod execution;
 mod execution_containers;
+mod execution_jobs;
 mod faults;
 mod health;
 mod live;

@@ -1,5 +1,6 @@
 //! `[execution]`: the sandboxed code runner — how many runs at once, how long the job queue
-//! may grow, the isolation to insist on, the longest synchronous wait — and its checks.
+//! may grow, the isolation to insist on, the longest synchronous wait, what becomes of
+//! interrupted jobs, how much output a job keeps — and its checks.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,11 @@ pub struct ExecutionConfig {
     pub max_source_bytes: u64,
     /// The uid of the first worker slot (slots use `first_uid..first_uid + workers`).
     pub first_uid: u32,
+    /// Whether a job whose server stopped (or died) while running it goes back to the queue;
+    /// when not, it fails saying so.
+    pub retry_interrupted: bool,
+    /// The most output of one job kept in its log, bytes; more is dropped (and marked).
+    pub max_log_bytes: u64,
 }
 
 impl Default for ExecutionConfig {
@@ -34,6 +40,8 @@ impl Default for ExecutionConfig {
             helper: String::new(),
             max_source_bytes: 262_144,
             first_uid: 61_000,
+            retry_interrupted: false,
+            max_log_bytes: 1024 * 1024,
         }
     }
 }
@@ -52,7 +60,7 @@ pub(crate) fn check(e: &ExecutionConfig) -> Result<(), (&'static str, String)> {
             ),
         ));
     }
-    let ranges: [(&'static str, u64, u64, u64); 5] = [
+    let ranges: [(&'static str, u64, u64, u64); 6] = [
         ("execution.workers", u64::from(e.workers), 1, 256),
         (
             "execution.queue_capacity",
@@ -66,6 +74,12 @@ pub(crate) fn check(e: &ExecutionConfig) -> Result<(), (&'static str, String)> {
             e.max_source_bytes,
             1,
             16 * 1024 * 1024,
+        ),
+        (
+            "execution.max_log_bytes",
+            e.max_log_bytes,
+            1024,
+            256 * 1024 * 1024,
         ),
         (
             "execution.first_uid",

@@ -214,7 +214,7 @@ mod tests {
     fn the_key_set_comes_from_the_defaults() {
         let schema = Schema::new().unwrap();
         let keys = schema.leaf_keys();
-        assert_eq!(keys.len(), 40, "{keys:?}");
+        assert_eq!(keys.len(), 42, "{keys:?}");
         assert!(keys.contains(&"server.listen".to_owned()));
         assert!(keys.contains(&"log.format".to_owned()));
         let mut sections = schema.section_keys();

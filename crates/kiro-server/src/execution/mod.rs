@@ -2,18 +2,20 @@
 //! found, and synchronous runs with a capped wait. Runs happen on blocking threads, at most
 //! `[execution] workers` at once, so the server's async workers never run sandboxed code.
 //! When the engine cannot start (no helper, no isolation) the service still answers: the
-//! capabilities say why, and runs get 503 `execution.unavailable`.
+//! capabilities say why, and runs get 503 `execution.unavailable`. Longer work is queued as
+//! [`jobs`], run by workers that share the same permits.
 
 pub mod containers;
 pub mod convert;
 mod errors;
+pub mod jobs;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kiro_core::Clock;
+use kiro_core::{Clock, Store};
 use kiro_sandbox::{
     Comparison, ExecuteRequest, HelperCommand, Isolation, LimitsRequest, Sandbox, SandboxConfig,
     TestCase,
@@ -39,11 +41,18 @@ pub struct ExecutionService {
     config: crate::config::ExecutionConfig,
     max_source_bytes: usize,
     clock: Arc<dyn Clock>,
+    store: Arc<dyn Store>,
+    jobs: jobs::Jobs,
 }
 
 impl ExecutionService {
     /// Probes the host and starts the engine; a failure is kept and reported, not fatal.
-    pub fn start(config: &Config, clock: Arc<dyn Clock>) -> ExecutionService {
+    /// Call [`ExecutionService::start_workers`] to run queued jobs.
+    pub fn start(
+        config: &Config,
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+    ) -> ExecutionService {
         let exec = config.execution.clone();
         let mut sandbox = SandboxConfig::new(config.data_dir().join("sandbox"));
         sandbox.isolation = match exec.isolation.as_str() {
@@ -83,6 +92,8 @@ impl ExecutionService {
             config: exec,
             max_source_bytes,
             clock,
+            store,
+            jobs: jobs::Jobs::new(),
         }
     }
 

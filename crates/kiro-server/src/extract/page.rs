@@ -60,6 +60,8 @@ pub mod lists {
         PlanningProjects = "planningProjects";
         /// `GET /v1/planning/projects/{id}/tasks`.
         PlanningTasks = "planningTasks";
+        /// `GET /v1/execution/jobs`.
+        ExecutionJobs = "executionJobs";
     }
 }
 

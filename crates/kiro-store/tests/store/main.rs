@@ -38,6 +38,7 @@ mod api_keys;
 mod clients;
 mod connect;
 mod events;
+mod execution;
 mod idempotency;
 mod memberships;
 mod paging;

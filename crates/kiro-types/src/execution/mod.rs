@@ -8,12 +8,14 @@
 
 mod capabilities;
 mod container;
+mod jobs;
 mod run;
 
 pub use capabilities::{
     CgroupSupport, ExecutionCapabilities, HostCapabilities, IsolationSupport, Tool,
 };
 pub use container::{ContainerCreateRequest, ContainerExecRequest};
+pub use jobs::{Job, JobLogLine, JobLogs, JobOutput, JobStatus, JobUsage};
 pub use run::{Comparison, RunDetail, RunRequest, RunResponse, RunTestCase};
 
 use chrono::{DateTime, Utc};

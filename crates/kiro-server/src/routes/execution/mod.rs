@@ -1,8 +1,9 @@
 //! `/v1/execution/…`: the execution service's routes — what the host can do, the
-//! environments, synchronous runs and containers. Handlers read the request and call
-//! [`crate::execution::ExecutionService`].
+//! environments, synchronous runs, queued jobs and containers. Handlers read the request
+//! and call [`crate::execution::ExecutionService`].
 
 mod containers;
+mod jobs;
 mod run;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -28,4 +29,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(containers::start_container))
         .routes(routes!(containers::exec_in_container))
         .routes(routes!(containers::stop_container))
+        .routes(routes!(jobs::submit_job, jobs::list_jobs))
+        .routes(routes!(jobs::get_job))
+        .routes(routes!(jobs::cancel_job))
+        .routes(routes!(jobs::job_logs))
+        .routes(routes!(jobs::job_usage))
 }

@@ -1,0 +1,37 @@
+-- 0006_execution (postgres): the execution service's job queue and the jobs' output.
+--
+-- A job keeps its submitted request and (once completed) its result as JSON beside the
+-- columns the queue filters, claims and guards on. Workers claim the oldest queued job and
+-- hold a lease they renew while it runs; a running job whose lease ran out belonged to a
+-- process that died. Times are BIGINT unix milliseconds, ids TEXT.
+
+CREATE TABLE execution_jobs (
+    id            TEXT    PRIMARY KEY,
+    workspace_id  TEXT    NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    status        TEXT    NOT NULL,
+    environment   TEXT    NOT NULL,
+    request       TEXT    NOT NULL,
+    result        TEXT,
+    error         TEXT,
+    attempts      BIGINT NOT NULL,
+    submitted_by  TEXT    NOT NULL,
+    created_at    BIGINT NOT NULL,
+    started_at    BIGINT,
+    finished_at   BIGINT,
+    claimed_by    TEXT,
+    lease_until   BIGINT,
+    log_truncated BIGINT NOT NULL,
+    version       BIGINT NOT NULL
+);
+CREATE INDEX execution_jobs_list_idx ON execution_jobs (workspace_id, created_at, id);
+CREATE INDEX execution_jobs_queue_idx ON execution_jobs (status, created_at, id);
+
+-- Output chunks in the order written, numbered from 1 per attempt.
+CREATE TABLE execution_job_logs (
+    job_id  TEXT    NOT NULL REFERENCES execution_jobs (id) ON DELETE CASCADE,
+    seq     BIGINT NOT NULL,
+    at      BIGINT NOT NULL,
+    stream  TEXT    NOT NULL,
+    message TEXT    NOT NULL,
+    PRIMARY KEY (job_id, seq)
+);
