@@ -57,6 +57,8 @@
   }
 
   source.addEventListener("ready", function () {
+    document.documentElement.setAttribute("data-kiro-ready", "true");
+    document.dispatchEvent(new CustomEvent("kiro:ready"));
     if (documentId) checkDocument();
   });
 
@@ -87,6 +89,8 @@
 
   source.addEventListener("kiro", function (e) {
     var event = JSON.parse(e.data);
+    // Page scripts (plan.js) follow Kiro's events through this one stream.
+    document.dispatchEvent(new CustomEvent("kiro:event", { detail: event }));
     if (documentId && event.resourceId === documentId) {
       if (event.type === "assessment.document.progress") {
         showProgress(event.data.progress, event.data.stage);

@@ -91,8 +91,10 @@ pub fn router(state: WebState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/assets/app.css", get(assets::css))
         .route("/assets/live.js", get(assets::js))
+        .route("/assets/plan.js", get(assets::plan_js))
         .merge(learn::routes())
         .merge(execute::routes())
+        .merge(plan::routes())
         .fallback(pages::not_found)
         .with_state(state)
 }

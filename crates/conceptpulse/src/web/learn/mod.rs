@@ -16,7 +16,7 @@ mod results;
 mod revision;
 mod state;
 mod statistics;
-mod study;
+pub(crate) mod study;
 mod summary;
 mod upload;
 
