@@ -1,7 +1,7 @@
 //! ConceptPulse end to end: `conceptpulse up` started in-process on free ports, driven over
 //! HTTP like a browser with JavaScript off (web), by the real binary (cli, and assess_cli for
-//! the learning loop, exec for sandboxed runs), and by Debian's Chromium through
-//! chromiumoxide (browser).
+//! the learning loop, exec for sandboxed runs, plan_cli for planning), and by Debian's
+//! Chromium through chromiumoxide (browser).
 
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
 
@@ -11,6 +11,7 @@ mod browser_learn;
 mod cli;
 mod exec;
 mod learn;
+mod plan_cli;
 mod web;
 
 use kiro_store::testing::TestDatabase;
