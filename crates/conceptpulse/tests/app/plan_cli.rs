@@ -287,6 +287,10 @@ async fn moves_reschedule_successors_or_are_refused(app: App) -> anyhow::Result<
     let said = text(&output.stderr);
     assert!(said.contains("planning.task.violates_dependency"), "{said}");
     assert!(said.contains("refused; nothing changed"), "{said}");
+    assert!(
+        said.contains(&format!("Build ({build}) would start or end 3 day(s) too early for its finish-to-start dependency on Design ({design})")),
+        "the broken dependency is named by title: {said}"
+    );
     assert_eq!(
         task(&cli, &project, &build).await?["startDate"],
         "2026-03-08"

@@ -3,6 +3,8 @@
 //! dependencies a move would break, the hint to `--cascade` — and the details themselves in
 //! the `{"error": …}` document of `--output json`.
 
+use std::collections::HashMap;
+
 use kiro_sdk::kiro_types::planning::DependencyViolation;
 use kiro_sdk::{KiroClient, KiroError};
 use serde_json::{Value, json};
@@ -37,7 +39,16 @@ pub async fn fail(client: &KiroClient, out: Output, error: &KiroError) -> u8 {
                 serde_json::from_value(details["violations"].clone()).unwrap_or_default();
             human.push_str("\nThe move was refused; nothing changed. It would break:");
             for v in &violations {
-                human.push_str(&format!("\n  {} ({} days late)", v.message, v.days_late));
+                let ends = [v.successor_id.clone(), v.predecessor_id.clone()];
+                let [successor, predecessor] = &name_tasks(client, &ends).await[..] else {
+                    continue;
+                };
+                human.push_str(&format!(
+                    "\n  {successor} would start or end {} day(s) too early for its {} \
+                     dependency on {predecessor}",
+                    v.days_late,
+                    v.kind.as_str().replace('_', "-"),
+                ));
             }
         }
         "planning.task.has_dependants" => {
@@ -52,12 +63,17 @@ pub async fn fail(client: &KiroClient, out: Output, error: &KiroError) -> u8 {
 /// `Title (id)` for each task id, or the bare id of one that cannot be read.
 async fn name_tasks(client: &KiroClient, ids: &[String]) -> Vec<String> {
     let planning = client.planning();
+    let mut known: HashMap<&str, String> = HashMap::new();
     let mut named = Vec::with_capacity(ids.len());
     for id in ids {
-        named.push(match planning.get_task(id).await {
-            Ok(task) => format!("{} ({id})", task.title),
-            Err(_) => id.clone(),
-        });
+        if !known.contains_key(id.as_str()) {
+            let name = match planning.get_task(id).await {
+                Ok(task) => format!("{} ({id})", task.title),
+                Err(_) => id.clone(),
+            };
+            known.insert(id, name);
+        }
+        named.push(known.get(id.as_str()).cloned().unwrap_or_default());
     }
     named
 }
