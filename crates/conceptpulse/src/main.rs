@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use conceptpulse::cli::output::Output;
-use conceptpulse::cli::{Cli, Command, account, assess, config, exec, exit, status};
+use conceptpulse::cli::{Cli, Command, account, assess, config, exec, exit, plan, status};
 use conceptpulse::settings::{DEFAULT_SERVER, Settings};
 use kiro_sdk::ClientConfig;
 
@@ -69,6 +69,10 @@ async fn run(cli: Cli) -> u8 {
         },
         Command::Exec { command } => match client_config(&settings, out) {
             Ok(config) => exec::run(config, out, command).await,
+            Err(code) => code,
+        },
+        Command::Plan { command } => match client_config(&settings, out) {
+            Ok(config) => plan::run(config, out, command).await,
             Err(code) => code,
         },
     }

@@ -1,7 +1,7 @@
 //! The `conceptpulse` command line: `up` (embedded Kiro server and web UI), `web` (the UI
 //! against a remote server), the account and status commands, the learning loop
-//! (`assess …`) and sandboxed runs (`exec …`), all built on kiro-sdk. Every command takes
-//! `--output json`; exit codes are in [`exit`].
+//! (`assess …`), sandboxed runs (`exec …`) and project planning (`plan …`), all built on
+//! kiro-sdk. Every command takes `--output json`; exit codes are in [`exit`].
 
 pub mod account;
 pub mod assess;
@@ -87,6 +87,12 @@ pub enum Command {
     Exec {
         #[command(subcommand)]
         command: exec::ExecCommand,
+    },
+    /// Project planning: projects, tasks, dependencies, milestones, the Gantt chart,
+    /// schedule and reports.
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
     },
     /// Named environments: show, set a key, switch, add.
     Config {
