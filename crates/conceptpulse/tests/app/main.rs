@@ -10,6 +10,7 @@ mod browser;
 mod browser_learn;
 mod cli;
 mod exec;
+mod exec_jobs;
 mod learn;
 mod web;
 
