@@ -89,7 +89,7 @@
 
   source.addEventListener("kiro", function (e) {
     var event = JSON.parse(e.data);
-    // Page scripts (plan.js) follow Kiro's events through this one stream.
+    // Page scripts (plan.js, the job page) follow Kiro's events through this one stream.
     document.dispatchEvent(new CustomEvent("kiro:event", { detail: event }));
     if (documentId && event.resourceId === documentId) {
       if (event.type === "assessment.document.progress") {
@@ -107,5 +107,64 @@
     if (placeholder) placeholder.remove();
     list.insertBefore(item, list.firstChild);
     while (list.children.length > 50) list.removeChild(list.lastChild);
+  });
+})();
+
+// An execution job's page: appends the job's output events to its two streams (each chunk
+// once, by its sequence number), and when the job starts or ends (or the subscription goes
+// live, after output may have been missed) reads its state and the output after the last
+// chunk shown, then shows the status, verdict and usage in place.
+(function () {
+  "use strict";
+  var box = document.getElementById("job-live");
+  if (!box) return;
+  var jobId = box.getAttribute("data-job");
+  var lastSeq = parseInt(box.getAttribute("data-seq"), 10) || 0;
+  var ended = box.getAttribute("data-final") === "true";
+
+  function append(chunk) {
+    if (chunk.seq <= lastSeq) return;
+    lastSeq = chunk.seq;
+    var pre = document.getElementById(chunk.stream === "stdout" ? "job-stdout" : "job-stderr");
+    if (pre) pre.appendChild(document.createTextNode(chunk.text));
+  }
+  function show(state) {
+    if (ended) return;
+    var status = document.getElementById("job-status");
+    status.textContent = state.status;
+    status.className = "badge badge-job-" + state.status;
+    if (!state.final) return;
+    ended = true;
+    box.setAttribute("data-final", "true");
+    var verdict = document.getElementById("job-verdict");
+    verdict.textContent = state.verdict;
+    verdict.className = "badge badge-verdict-" + state.tone;
+    verdict.hidden = !state.verdict;
+    document.getElementById("job-usage").textContent = state.usage;
+    var error = document.getElementById("job-error");
+    error.textContent = state.error;
+    error.hidden = !state.error;
+    var finished = document.getElementById("job-finished");
+    if (finished) finished.textContent = state.finished;
+    var cancel = document.getElementById("cancel-job");
+    if (cancel) cancel.remove();
+  }
+  function refresh() {
+    fetch("/kiro/execution/jobs/" + encodeURIComponent(jobId) + "/live?after=" + lastSeq, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (!state) return;
+        state.lines.forEach(append);
+        show(state);
+      })
+      .catch(function () {});
+  }
+
+  document.addEventListener("kiro:ready", function () { if (!ended) refresh(); });
+  document.addEventListener("kiro:event", function (e) {
+    var event = e.detail;
+    if (ended || event.resourceId !== jobId) return;
+    if (event.type === "execution.job.output") append(event.data);
+    else refresh();
   });
 })();

@@ -21,6 +21,8 @@ pub const API: u8 = 5;
 pub const INCOMPATIBLE: u8 = 6;
 /// The program `exec run` ran was not accepted (its verdict says why).
 pub const REJECTED: u8 = 7;
+/// Ctrl-C stopped the command (and cancelled the job it was following), as a shell's 128 + SIGINT.
+pub const INTERRUPTED: u8 = 130;
 
 /// The exit code for `error`.
 pub fn for_error(error: &KiroError) -> u8 {

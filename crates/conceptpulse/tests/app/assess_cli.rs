@@ -52,17 +52,23 @@ impl Cli {
         Ok(cli)
     }
 
-    /// Runs the binary with `args`, writing `stdin` to it.
-    pub async fn run(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<Output> {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_conceptpulse"))
+    /// The binary with `args`, this CLI's settings and piped standard streams.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_conceptpulse"));
+        command
             .args(args)
             .env("KIRO_SERVER_URL", &self.server)
             .env("CONCEPTPULSE_CONFIG_DIR", self.dir.path())
             .env_remove("CONCEPTPULSE_PASSWORD")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
+            .stderr(Stdio::piped());
+        command
+    }
+
+    /// Runs the binary with `args`, writing `stdin` to it.
+    pub async fn run(&self, args: &[&str], stdin: &[u8]) -> anyhow::Result<Output> {
+        let mut child = self.command(args).spawn()?;
         if let Some(mut input) = child.stdin.take() {
             input.write_all(stdin).await?;
         }

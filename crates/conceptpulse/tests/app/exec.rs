@@ -11,7 +11,7 @@ use crate::assess_cli::{Cli, text};
 use crate::web::{browser, sign_up};
 
 /// Whether the app's server can run Python (noted when not).
-async fn can_run_python(cli: &Cli) -> anyhow::Result<bool> {
+pub async fn can_run_python(cli: &Cli) -> anyhow::Result<bool> {
     let (code, caps) = cli.json(&["exec", "capabilities"], b"").await?;
     anyhow::ensure!(code == 0, "exec capabilities exited {code}: {caps}");
     if caps["available"] != Value::Bool(true) {

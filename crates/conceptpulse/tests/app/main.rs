@@ -12,6 +12,7 @@ mod browser_learn;
 mod browser_plan;
 mod cli;
 mod exec;
+mod exec_jobs;
 mod learn;
 mod plan_cli;
 mod plan_web;

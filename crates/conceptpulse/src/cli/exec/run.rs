@@ -1,7 +1,9 @@
 //! `conceptpulse exec run FILE --env NAME`: reads the source, its standard input and extra
-//! files, runs them on the Kiro server, and prints the program's output on stdout and
-//! stderr followed by the verdict and usage (or the whole `RunResponse` with
-//! `--output json`). Exits 0 when the run was accepted and `exit::REJECTED` otherwise.
+//! files and runs them on the Kiro server — as a job whose output streams in
+//! ([`super::stream`]), or with `--sync` in one call that prints the program's output on
+//! stdout and stderr once it finished — followed by the verdict and usage (or the whole
+//! `RunResponse` with `--output json`). Exits 0 when the run was accepted and
+//! `exit::REJECTED` otherwise.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -53,8 +55,8 @@ fn read_text(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
 }
 
-/// `conceptpulse exec run`.
-pub async fn run(client: &KiroClient, out: Output, request: RunRequest) -> u8 {
+/// `conceptpulse exec run --sync`.
+pub async fn run_sync(client: &KiroClient, out: Output, request: RunRequest) -> u8 {
     let response = match client.execution().run(&request).await {
         Ok(response) => response,
         Err(e) => return out.fail(&e),
@@ -67,7 +69,12 @@ pub async fn run(client: &KiroClient, out: Output, request: RunRequest) -> u8 {
             eprintln!("{}", summary(&response));
         }
     }
-    match response.verdict() {
+    exit_code(response.verdict())
+}
+
+/// 0 for an accepted run, `exit::REJECTED` for any other verdict.
+pub fn exit_code(verdict: &Verdict) -> u8 {
+    match verdict {
         Verdict::Accepted => exit::OK,
         _ => exit::REJECTED,
     }
@@ -103,6 +110,7 @@ mod tests {
             time_limit: Some(500),
             memory_limit: None,
             files: Vec::new(),
+            sync: false,
             args: vec!["a b".into()],
         }
     }

@@ -3,12 +3,14 @@
 //! kiro-sdk, and read the verdict, the usage, the isolation and both output streams. A plain
 //! form post (works without JavaScript); a refusal (unknown environment, limits above the
 //! maxima, oversized code) re-renders the form with Kiro's explanation and what was typed.
+//! "Run as job" (`POST /kiro/execution/jobs`) queues the same run and goes to the job's page,
+//! where its output appears as it is written.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use kiro_sdk::kiro_types::execution::{
     ExecutionCapabilities, ExecutionEnvironment, RunRequest, RunResponse,
 };
@@ -136,6 +138,35 @@ pub async fn run(
         form,
         outcome,
         error,
+    );
+    render::page(status, &page)
+}
+
+/// `POST /kiro/execution/jobs`: queues the form's run as a job and shows the job's page.
+pub async fn run_as_job(
+    State(state): State<WebState>,
+    signed_in: SignedIn,
+    Form(form): Form<PlaygroundForm>,
+) -> Response {
+    let session = &signed_in.session;
+    let (status, message) = match request(&form) {
+        Ok(request) => match session.client.execution().submit_job(&request).await {
+            Ok(job) => {
+                return Redirect::to(&format!("/kiro/execution/jobs/{}", job.id)).into_response();
+            }
+            Err(e) => explain(&e),
+        },
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+    };
+    let (environments, sandbox) = lookup(session).await;
+    let page = page(
+        &state,
+        session,
+        &environments,
+        sandbox,
+        form,
+        None,
+        Some(message),
     );
     render::page(status, &page)
 }
