@@ -1,8 +1,10 @@
 //! `conceptpulse plan …` as a planner or a script runs it: the real binary against the
 //! embedded Kiro server of `up` — projects and tasks, dependencies and the refused cycle,
 //! moves that reschedule successors or are refused, the Gantt chart and schedule with the
-//! critical path, reports as Markdown, CSV and JSON (to stdout or a file), milestones,
-//! deletes, and the exit codes of refusals.
+//! critical path, reports as Markdown, CSV and JSON (to stdout or a file; in [`charts`]),
+//! milestones, deletes, and the exit codes of refusals.
+
+mod charts;
 
 use serde_json::Value;
 
@@ -10,14 +12,14 @@ use crate::App;
 use crate::assess_cli::{Cli, text};
 
 /// Runs `args` with `--output json`, expecting exit 0; the document printed.
-async fn ok(cli: &Cli, args: &[&str]) -> anyhow::Result<Value> {
+pub(crate) async fn ok(cli: &Cli, args: &[&str]) -> anyhow::Result<Value> {
     let (code, body) = cli.json(args, b"").await?;
     anyhow::ensure!(code == 0, "{args:?} exited {code}: {body}");
     Ok(body)
 }
 
 /// Runs `args` for people, expecting exit 0; its standard output.
-async fn human(cli: &Cli, args: &[&str]) -> anyhow::Result<String> {
+pub(crate) async fn human(cli: &Cli, args: &[&str]) -> anyhow::Result<String> {
     let output = cli.run(args, b"").await?;
     anyhow::ensure!(
         output.status.code() == Some(0),
@@ -27,7 +29,7 @@ async fn human(cli: &Cli, args: &[&str]) -> anyhow::Result<String> {
     Ok(text(&output.stdout))
 }
 
-fn id(value: &Value) -> anyhow::Result<String> {
+pub(crate) fn id(value: &Value) -> anyhow::Result<String> {
     value["id"]
         .as_str()
         .map(str::to_owned)
@@ -36,7 +38,7 @@ fn id(value: &Value) -> anyhow::Result<String> {
 
 /// A project with `policy`, and tasks Design (Mar 2–4), Build (Mar 5–9) and Ship (Mar 10),
 /// each depending on the one before.
-async fn launch_plan(cli: &Cli, policy: &str) -> anyhow::Result<(String, [String; 3])> {
+pub(crate) async fn launch_plan(cli: &Cli, policy: &str) -> anyhow::Result<(String, [String; 3])> {
     let project = ok(
         cli,
         &[
@@ -97,7 +99,7 @@ async fn launch_plan(cli: &Cli, policy: &str) -> anyhow::Result<(String, [String
 }
 
 /// The task `id` among the project's tasks.
-async fn task(cli: &Cli, project: &str, id: &str) -> anyhow::Result<Value> {
+pub(crate) async fn task(cli: &Cli, project: &str, id: &str) -> anyhow::Result<Value> {
     let tasks = ok(cli, &["plan", "tasks", project]).await?;
     tasks
         .as_array()
@@ -333,147 +335,7 @@ async fn moves_reschedule_successors_or_are_refused(app: App) -> anyhow::Result<
     Ok(())
 }
 
-async fn gantt_schedule_milestones_and_reports(app: App) -> anyhow::Result<()> {
-    let cli = Cli::signed_in(&app).await?;
-    let (project, [design, _build, ship]) = launch_plan(&cli, "allow").await?;
-    let milestone = ok(
-        &cli,
-        &[
-            "plan",
-            "milestone",
-            "add",
-            &project,
-            "Go live",
-            "--date",
-            "2026-03-10",
-            "--task",
-            &ship,
-        ],
-    )
-    .await?;
-    assert_eq!(milestone["taskIds"][0], ship.as_str());
-    let listed = human(&cli, &["plan", "milestones", &project]).await?;
-    assert!(
-        listed.contains("Go live") && listed.contains("2026-03-10"),
-        "{listed}"
-    );
-
-    let chart = human(&cli, &["plan", "gantt", &project, "--width", "80"]).await?;
-    let row = |title: &str| {
-        chart
-            .lines()
-            .find(|l| l.starts_with(title))
-            .map(str::to_owned)
-            .unwrap_or_default()
-    };
-    assert!(row("Design").ends_with("███"), "3 critical days:\n{chart}");
-    assert!(row("Build").ends_with("█████"), "5 critical days:\n{chart}");
-    assert!(row("Milestones").contains('◆'), "{chart}");
-    assert!(
-        chart.contains("Critical path (9 days): Design → Build → Ship"),
-        "{chart}"
-    );
-    let ascii = human(&cli, &["plan", "gantt", &project, "--ascii"]).await?;
-    assert!(ascii.contains("###") && !ascii.contains('█'), "{ascii}");
-
-    let schedule = ok(&cli, &["plan", "schedule", &project]).await?;
-    assert_eq!(schedule["criticalPath"].as_array().map(Vec::len), Some(3));
-    assert_eq!(schedule["durationDays"], 9);
-    let table = human(&cli, &["plan", "schedule", &project]).await?;
-    assert!(
-        table.contains("Critical path: Design → Build → Ship"),
-        "{table}"
-    );
-    assert!(table.contains("Slack"), "{table}");
-
-    ok(&cli, &["plan", "task", "status", &design, "done"]).await?;
-    let shown = ok(&cli, &["plan", "project", "show", &project]).await?;
-    assert_eq!(shown["project"]["name"], "Launch");
-    assert_eq!(shown["metrics"]["completedTasks"], 1);
-    assert_eq!(shown["metrics"]["totalTasks"], 3);
-
-    let md = human(&cli, &["plan", "report", &project]).await?;
-    assert!(md.starts_with("# status report: Launch"), "{md}");
-    assert!(md.contains("| tasks | 3 |"), "{md}");
-    let csv = human(
-        &cli,
-        &[
-            "plan", "report", &project, "--kind", "burndown", "--format", "csv",
-        ],
-    )
-    .await?;
-    assert!(
-        csv.starts_with("date,remainingHours,completedHours,idealRemainingHours\r\n"),
-        "{csv}"
-    );
-    let hours = human(
-        &cli,
-        &[
-            "plan", "report", &project, "--kind", "hours", "--format", "csv",
-        ],
-    )
-    .await?;
-    assert_eq!(
-        hours.lines().count(),
-        4,
-        "a header and a row per task: {hours}"
-    );
-    let path = human(
-        &cli,
-        &["plan", "report", &project, "--kind", "critical-path"],
-    )
-    .await?;
-    assert!(
-        path.contains("| 1 | Design | 2026-03-02 | 2026-03-04 | 3 | 0 |"),
-        "{path}"
-    );
-    let path_csv = human(
-        &cli,
-        &[
-            "plan",
-            "report",
-            &project,
-            "--kind",
-            "critical-path",
-            "--format",
-            "csv",
-        ],
-    )
-    .await?;
-    assert!(
-        path_csv.contains(&format!("3,{ship},Ship,2026-03-10,2026-03-10,1,0")),
-        "{path_csv}"
-    );
-    let json = ok(&cli, &["plan", "report", &project, "--kind", "overdue"]).await?;
-    assert_eq!(json["reportType"], "overdue");
-    let utilization = ok(&cli, &["plan", "report", &project, "--kind", "utilization"]).await?;
-    assert_eq!(utilization["reportType"], "utilization");
-    assert_eq!(utilization["resources"], serde_json::json!([]));
-
-    let dir = tempfile::tempdir()?;
-    let file = dir.path().join("status.md");
-    let file_arg = file.display().to_string();
-    let wrote = ok(
-        &cli,
-        &[
-            "plan",
-            "report",
-            &project,
-            "--format",
-            "markdown",
-            "--output-file",
-            &file_arg,
-        ],
-    )
-    .await?;
-    let written = std::fs::read_to_string(&file)?;
-    assert!(written.starts_with("# status report: Launch"), "{written}");
-    assert_eq!(wrote["bytes"], written.len());
-    Ok(())
-}
-
 crate::on_both_backends!(
     projects_tasks_dependencies_and_a_refused_cycle,
     moves_reschedule_successors_or_are_refused,
-    gantt_schedule_milestones_and_reports,
 );
