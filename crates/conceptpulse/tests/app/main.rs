@@ -7,6 +7,7 @@
 
 mod assess_cli;
 mod browser;
+mod browser_jobs;
 mod browser_learn;
 mod cli;
 mod exec;
