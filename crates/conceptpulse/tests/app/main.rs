@@ -8,6 +8,7 @@
 
 mod assess_cli;
 mod browser;
+mod browser_jobs;
 mod browser_learn;
 mod browser_plan;
 mod cli;
