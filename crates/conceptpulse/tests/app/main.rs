@@ -1,7 +1,7 @@
 //! ConceptPulse end to end: `conceptpulse up` started in-process on free ports, driven over
 //! HTTP like a browser with JavaScript off (web), by the real binary (cli, and assess_cli for
 //! the learning loop, exec for sandboxed runs), and by Debian's Chromium through
-//! chromiumoxide (browser); the planning pages by HTTP (plan_web) and by two browsers
+//! chromiumoxide (browser); the planning pages by HTTP (plan_web, plan_views) and by two browsers
 //! (browser_plan).
 
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
@@ -13,6 +13,7 @@ mod browser_plan;
 mod cli;
 mod exec;
 mod learn;
+mod plan_views;
 mod plan_web;
 mod web;
 
