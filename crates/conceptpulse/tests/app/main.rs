@@ -1,8 +1,8 @@
 //! ConceptPulse end to end: `conceptpulse up` started in-process on free ports, driven over
 //! HTTP like a browser with JavaScript off (web), by the real binary (cli, and assess_cli for
-//! the learning loop, exec for sandboxed runs, plan_cli for planning), and by Debian's
-//! Chromium through chromiumoxide (browser); the planning pages by HTTP (plan_web) and by
-//! two browsers (browser_plan).
+//! the learning loop, exec and exec_jobs for sandboxed runs, plan_cli for planning), and by
+//! Debian's Chromium through chromiumoxide (browser); the planning pages by HTTP (plan_web,
+//! plan_views) and by two browsers (browser_plan).
 
 #![allow(clippy::panic, reason = "a failing case panics, as a test does")]
 
@@ -16,6 +16,7 @@ mod exec;
 mod exec_jobs;
 mod learn;
 mod plan_cli;
+mod plan_views;
 mod plan_web;
 mod web;
 
