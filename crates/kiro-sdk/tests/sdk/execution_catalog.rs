@@ -344,7 +344,7 @@ async fn scripts_get_typed_parameters_and_hold_their_environment(
     let dup = code(execution.create_script(&script_in(&script)).await);
     assert_eq!(dup, "execution.script.conflict");
     let page = execution.scripts(Some(10), None).await?;
-    assert_eq!(page.items, [script.clone()]);
+    assert_eq!(page.items, std::slice::from_ref(&script));
 
     // The environment stays while the script runs in it.
     let id = env.id.unwrap_or_default();
