@@ -14,7 +14,7 @@ use kiro_types::{ApiKeyId, SessionId, UserId, WorkspaceId};
 
 pub use crate::assessment::AssessmentStore;
 use crate::events::EventDraft;
-pub use crate::execution::ExecutionStore;
+pub use crate::execution::{ExecutionCatalogStore, ExecutionStore};
 pub use crate::idempotency::IdempotencyStore;
 use crate::model::{
     ApiKey, Member, Membership, OAuthClient, RefreshToken, Session, User, Workspace,
@@ -247,6 +247,7 @@ pub trait Store:
     + AssessmentStore
     + PlanningStore
     + ExecutionStore
+    + ExecutionCatalogStore
     + StoreHealth
 {
 }
@@ -263,6 +264,7 @@ impl<T> Store for T where
         + AssessmentStore
         + PlanningStore
         + ExecutionStore
+        + ExecutionCatalogStore
         + StoreHealth
 {
 }

@@ -83,11 +83,30 @@ impl Sandbox {
         sink: &dyn OutputSink,
     ) -> Result<ExecutionOutcome, SandboxError> {
         let env = self.environment(&request.environment)?;
-        let limits = self.validate(request, &env)?;
         let checker = match &request.comparison {
             Comparison::Checker { environment, .. } => Some(self.environment(environment)?),
             _ => None,
         };
+        self.execute_in(request, &env, checker.as_deref(), sink)
+    }
+
+    /// Runs a submission in environments the caller resolved itself (custom ones kept
+    /// outside the registry, checked with [`crate::environment::Registry::check`]):
+    /// `env` replaces `request.environment`, `checker` the checker's environment name.
+    pub fn execute_in(
+        &self,
+        request: &ExecuteRequest,
+        env: &Environment,
+        checker: Option<&Environment>,
+        sink: &dyn OutputSink,
+    ) -> Result<ExecutionOutcome, SandboxError> {
+        let limits = self.validate(request, env)?;
+        if matches!(request.comparison, Comparison::Checker { .. }) && checker.is_none() {
+            return Err(SandboxError::invalid(
+                "comparison.environment",
+                "a checker comparison needs the checker's environment",
+            ));
+        }
         let slot = self.slots().acquire();
         let work_bytes = limits.work_bytes.max(if env.compile.is_some() {
             env.compile_limits.work_bytes
@@ -110,7 +129,7 @@ impl Sandbox {
         };
         if let Some(compile) = &env.compile {
             let run = self.run_in(
-                &env,
+                env,
                 &job,
                 compile.clone(),
                 b"",
@@ -144,7 +163,7 @@ impl Sandbox {
                 break;
             }
             let run = self.run_in(
-                &env,
+                env,
                 &job,
                 argv.clone(),
                 case.stdin.as_bytes(),
@@ -153,7 +172,7 @@ impl Sandbox {
                 sink,
             )?;
             let (verdict, checker_run) = match (&case.expected_output, &run.verdict) {
-                (Some(expected), Verdict::Accepted) => match (&request.comparison, &checker) {
+                (Some(expected), Verdict::Accepted) => match (&request.comparison, checker) {
                     (Comparison::Checker { source, .. }, Some(checker_env)) => {
                         let checked =
                             self.check(checker_env, source, case, expected, &run.stdout, slot.uid)?;

@@ -23,6 +23,7 @@ mod client;
 mod config;
 mod error;
 mod execution;
+mod execution_catalog;
 mod execution_containers;
 mod execution_jobs;
 pub mod health;

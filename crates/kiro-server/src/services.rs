@@ -54,6 +54,8 @@ const SERVICES: [Entry; 6] = [
             "verdicts",
             "resource-usage",
             "environments",
+            "custom-environments",
+            "scripts",
         ],
         mounted: true,
     },

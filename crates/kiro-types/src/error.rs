@@ -159,6 +159,11 @@ error_codes! {
     ExecutionEnvironmentNotFound = "execution.environment.not_found", 404, NotFound, false;
     ExecutionJobNotFound = "execution.job.not_found", 404, NotFound, false;
     ExecutionJobNotCancellable = "execution.job.not_cancellable", 409, Conflict, false;
+    ExecutionEnvironmentConflict = "execution.environment.conflict", 409, Conflict, false;
+    ExecutionEnvironmentInUse = "execution.environment.in_use", 409, Conflict, false;
+    ExecutionScriptNotFound = "execution.script.not_found", 404, NotFound, false;
+    ExecutionScriptConflict = "execution.script.conflict", 409, Conflict, false;
+    ExecutionScriptParameters = "execution.script.parameters", 422, ValidationError, false;
     // Planning.
     PlanningProjectNotFound = "planning.project.not_found", 404, NotFound, false;
     PlanningTaskNotFound = "planning.task.not_found", 404, NotFound, false;

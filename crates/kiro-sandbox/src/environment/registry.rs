@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use super::{Environment, validate};
-use crate::error::SandboxError;
+use crate::error::{Problem, SandboxError};
 
 /// Environments by name; cheap to share between threads.
 #[derive(Debug, Default)]
@@ -31,6 +31,12 @@ impl Registry {
         let env = Arc::new(env);
         self.write().insert(env.name.clone(), Arc::clone(&env));
         Ok(env)
+    }
+
+    /// Checks `env` as [`Registry::insert`] would (this registry's forbidden paths
+    /// included) without adding it: for environments kept elsewhere, e.g. in a database.
+    pub fn check(&self, env: &Environment) -> Result<(), Vec<Problem>> {
+        validate(env, &self.forbidden)
     }
 
     /// Removes an environment; `false` when there was none of that name.
@@ -87,6 +93,7 @@ mod tests {
             other => unreachable!("{other:?}"),
         }
         bash.name = "Nope!".into();
+        assert_eq!(registry.check(&bash).unwrap_err()[0].field, "name");
         assert!(matches!(
             registry.insert(bash),
             Err(SandboxError::Invalid(_))

@@ -140,6 +140,21 @@ fn valid_env_key(key: &str) -> bool {
         && key.len() <= 128
 }
 
+/// The first `{…}` of `arg` that is neither `{source}` nor `{work}`.
+fn unknown_placeholder(arg: &str) -> Option<&str> {
+    let mut rest = arg;
+    while let Some(start) = rest.find('{') {
+        let tail = &rest[start..];
+        let end = tail.find('}').map_or(tail.len(), |e| e + 1);
+        let candidate = &tail[..end];
+        if candidate != "{source}" && candidate != "{work}" {
+            return Some(candidate);
+        }
+        rest = &tail[end..];
+    }
+    None
+}
+
 fn check_runtime_path(path: &Path, forbidden: &[PathBuf]) -> Result<(), String> {
     if !path.is_absolute()
         || path
@@ -192,6 +207,14 @@ fn check_command(
             "at most 256 arguments of at most 4096 bytes, without NUL".into(),
         );
         return;
+    }
+    for (i, arg) in argv.iter().enumerate() {
+        if let Some(bad) = unknown_placeholder(arg) {
+            problem(
+                format!("{field}[{i}]"),
+                format!("`{bad}` is not a placeholder: use `{{source}}` or `{{work}}`"),
+            );
+        }
     }
     let path = Path::new(program);
     if path.is_absolute() {
@@ -284,6 +307,11 @@ mod tests {
         env.name = "Bad Name".into();
         env.source_file = "../x".into();
         env.run = vec!["/opt/nowhere/bin/x".into()];
+        env.compile = Some(vec![
+            "cc".into(),
+            "{sourc}".into(),
+            "{work}/{source}".into(),
+        ]);
         env.env.insert("1BAD".into(), "v".into());
         env.network = Network::Allowlist {
             tcp_ports: vec![80, 80],
@@ -294,6 +322,7 @@ mod tests {
                 "name",
                 "sourceFile",
                 "run[0]",
+                "compile[1]",
                 "env.1BAD",
                 "network.tcpPorts"
             ]

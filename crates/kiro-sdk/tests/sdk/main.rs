@@ -11,6 +11,7 @@ mod cache;
 mod discovery;
 mod events;
 mod execution;
+mod execution_catalog;
 mod execution_containers;
 mod execution_jobs;
 mod faults;

@@ -3,12 +3,17 @@
 //! `[execution] workers` at once, so the server's async workers never run sandboxed code.
 //! When the engine cannot start (no helper, no isolation) the service still answers: the
 //! capabilities say why, and runs get 503 `execution.unavailable`. Longer work is queued as
-//! [`jobs`], run by workers that share the same permits.
+//! [`jobs`], run by workers that share the same permits. A workspace's custom environments
+//! and scripts are the [`catalog`] and [`scripts`], read from the database on every use so
+//! every replica sees the same ones.
 
+pub mod catalog;
 pub mod containers;
 pub mod convert;
 mod errors;
 pub mod jobs;
+pub mod params;
+pub mod scripts;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -17,13 +22,11 @@ use std::time::Duration;
 
 use kiro_core::{Clock, Store};
 use kiro_sandbox::{
-    Comparison, ExecuteRequest, HelperCommand, Isolation, LimitsRequest, Sandbox, SandboxConfig,
-    TestCase,
+    Comparison, Environment, ExecuteRequest, HelperCommand, Isolation, LimitsRequest, Sandbox,
+    SandboxConfig, TestCase,
 };
-use kiro_types::ErrorCode;
-use kiro_types::execution::{
-    self as wire, ExecutionCapabilities, ExecutionEnvironment, RunRequest, RunResponse,
-};
+use kiro_types::execution::{self as wire, ExecutionCapabilities, RunRequest, RunResponse};
+use kiro_types::{ErrorCode, WorkspaceId};
 use tokio::sync::Semaphore;
 
 use crate::config::Config;
@@ -141,33 +144,15 @@ impl ExecutionService {
         })
     }
 
-    /// Every environment, by name.
-    pub fn environments(&self) -> Result<Vec<ExecutionEnvironment>, ApiError> {
-        let mut list = self.engine()?.environments().list();
-        list.sort_by(|a, b| a.name.cmp(&b.name));
-        list.iter()
-            .map(|e| convert::environment(e, self.builtins.contains(&e.name)))
-            .collect()
-    }
-
-    /// One environment.
-    pub fn environment(&self, name: &str) -> Result<ExecutionEnvironment, ApiError> {
-        let env = self.engine()?.environment(name).map_err(|_| {
-            ApiError::new(
-                ErrorCode::ExecutionEnvironmentNotFound,
-                format!("no environment `{name}`; GET /v1/execution/environments lists them"),
-            )
-        })?;
-        convert::environment(&env, self.builtins.contains(&env.name))
-    }
-
     /// The engine's request for a run, checked against the environment's maxima and the
     /// synchronous wait: every problem at once, nothing run.
-    pub fn prepare(&self, request: &RunRequest, sync: bool) -> Result<ExecuteRequest, ApiError> {
-        let sandbox = self.engine()?;
-        let env = sandbox
-            .environment(&request.environment)
-            .map_err(from_sandbox)?;
+    /// `env` is the request's environment as [`ExecutionService::resolve_run`] found it.
+    pub fn prepare(
+        &self,
+        request: &RunRequest,
+        env: &Environment,
+        sync: bool,
+    ) -> Result<ExecuteRequest, ApiError> {
         let limits = LimitsRequest {
             wall_time_ms: request.time_limit_ms,
             cpu_time_ms: request.time_limit_ms,
@@ -250,9 +235,26 @@ impl ExecutionService {
         })
     }
 
-    /// Runs a request now, waiting at most `[execution] max_wait_secs` for a worker.
-    pub async fn run(&self, request: &RunRequest) -> Result<RunResponse, ApiError> {
-        let execute = self.prepare(request, true)?;
+    /// Runs a request of workspace `ws` now, waiting at most `[execution] max_wait_secs` for
+    /// a worker.
+    pub async fn run(
+        &self,
+        ws: WorkspaceId,
+        request: &RunRequest,
+    ) -> Result<RunResponse, ApiError> {
+        let (env, checker) = self.resolve_run(ws, request).await?;
+        let execute = self.prepare(request, &env, true)?;
+        self.run_prepared(execute, env, checker).await
+    }
+
+    /// Runs a checked request in resolved environments, waiting for a worker as
+    /// [`ExecutionService::run`] does.
+    pub(crate) async fn run_prepared(
+        &self,
+        execute: ExecuteRequest,
+        env: Arc<Environment>,
+        checker: Option<Arc<Environment>>,
+    ) -> Result<RunResponse, ApiError> {
         let wait = Duration::from_secs(self.config.max_wait_secs);
         let permit = tokio::time::timeout(wait, self.permits.clone().acquire_owned())
             .await
@@ -272,7 +274,7 @@ impl ExecutionService {
         let created_at = self.clock.now();
         let outcome = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            sandbox.execute(&execute, &())
+            sandbox.execute_in(&execute, &env, checker.as_deref(), &())
         })
         .await
         .map_err(ApiError::internal)?

@@ -62,6 +62,8 @@ pub mod lists {
         PlanningTasks = "planningTasks";
         /// `GET /v1/execution/jobs`.
         ExecutionJobs = "executionJobs";
+        /// `GET /v1/execution/scripts`.
+        ExecutionScripts = "executionScripts";
     }
 }
 

@@ -1,11 +1,15 @@
 //! [`ExecutionStore`] for [`SqlStore`]: the `execution_jobs` and `execution_job_logs` tables
 //! of migration 0006 — the queue ([`queue`]), a job's end ([`lifecycle`]), and reads and
-//! output ([`reads`]).
+//! output ([`reads`]); the catalog of migration 0007 ([`catalog`]: custom [`environments`]
+//! and [`scripts`]).
 
+mod catalog;
+mod environments;
 mod lifecycle;
 mod queue;
 mod reads;
 mod rows;
+mod scripts;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -39,6 +39,7 @@ mod clients;
 mod connect;
 mod events;
 mod execution;
+mod execution_catalog;
 mod idempotency;
 mod memberships;
 mod paging;

@@ -7,12 +7,17 @@
 //! ours. kiro-sandbox produces the same shapes; the server maps them one to one.
 
 mod capabilities;
+mod catalog;
 mod container;
 mod jobs;
 mod run;
 
 pub use capabilities::{
     CgroupSupport, ExecutionCapabilities, HostCapabilities, IsolationSupport, Tool,
+};
+pub use catalog::{
+    EnvironmentIn, EnvironmentPatch, ParameterType, Script, ScriptExecuteRequest, ScriptIn,
+    ScriptLimits, ScriptParameter, ScriptPatch,
 };
 pub use container::{ContainerCreateRequest, ContainerExecRequest};
 pub use jobs::{Job, JobLogLine, JobLogs, JobOutput, JobStatus, JobUsage};
@@ -212,6 +217,16 @@ pub struct ExecutionEnvironment {
     pub network: Network,
     /// Found on the host at start rather than created through the API.
     pub builtin: bool,
+    /// A custom environment's id (built-ins have none: they are named).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A custom environment's version (its `ETag`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Where a container stands.

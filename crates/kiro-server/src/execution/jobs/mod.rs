@@ -115,7 +115,8 @@ impl ExecutionService {
     /// Queues a run; 503 when the sandbox is unavailable or the queue is full.
     pub async fn submit_job(&self, tenant: &Tenant, request: RunRequest) -> Result<Job, ApiError> {
         require(tenant, Access::Write)?;
-        self.prepare(&request, false)?;
+        let (env, _) = self.resolve_run(tenant.workspace_id, &request).await?;
+        self.prepare(&request, &env, false)?;
         let job = Job {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: tenant.workspace_id,

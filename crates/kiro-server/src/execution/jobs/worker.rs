@@ -244,7 +244,12 @@ impl ExecutionService {
             Ok(sandbox) => sandbox.clone(),
             Err(e) => return (Err(e.public_message().to_owned()), false),
         };
-        let execute = match self.prepare(&job.request, false) {
+        let resolved = match self.resolve_run(job.workspace_id, &job.request).await {
+            Ok(resolved) => resolved,
+            Err(e) => return (Err(e.public_message().to_owned()), false),
+        };
+        let (env, checker) = resolved;
+        let execute = match self.prepare(&job.request, &env, false) {
             Ok(execute) => execute,
             Err(e) => return (Err(e.public_message().to_owned()), false),
         };
@@ -256,7 +261,7 @@ impl ExecutionService {
         let started = self.clock.now();
         let run = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            sandbox.execute(&execute, &sink)
+            sandbox.execute_in(&execute, &env, checker.as_deref(), &sink)
         });
         let mut batcher = Batcher::new(self.config.max_log_bytes);
         let mut flush = tokio::time::interval(FLUSH_EVERY);

@@ -1,10 +1,13 @@
 //! `/v1/execution/…`: the execution service's routes — what the host can do, the
-//! environments, synchronous runs, queued jobs and containers. Handlers read the request
+//! environments (built-in and custom), scripts, synchronous runs, queued jobs and
+//! containers. Handlers read the request
 //! and call [`crate::execution::ExecutionService`].
 
 mod containers;
+mod environments;
 mod jobs;
 mod run;
+mod scripts;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,8 +18,22 @@ use crate::state::AppState;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(run::capabilities))
-        .routes(routes!(run::list_environments))
-        .routes(routes!(run::get_environment))
+        .routes(routes!(
+            environments::list_environments,
+            environments::create_environment
+        ))
+        .routes(routes!(
+            environments::get_environment,
+            environments::update_environment,
+            environments::delete_environment
+        ))
+        .routes(routes!(scripts::create_script, scripts::list_scripts))
+        .routes(routes!(
+            scripts::get_script,
+            scripts::update_script,
+            scripts::delete_script
+        ))
+        .routes(routes!(scripts::execute_script))
         .routes(routes!(run::run))
         .routes(routes!(
             containers::create_container,

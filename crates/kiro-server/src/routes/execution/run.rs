@@ -1,10 +1,10 @@
-//! `GET /v1/execution/capabilities`, `GET /v1/execution/environments[/{name}]` and
-//! `POST /v1/execution/run` (synchronous, with a capped wait).
+//! `GET /v1/execution/capabilities` and `POST /v1/execution/run` (synchronous, with a
+//! capped wait).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kiro_types::ErrorEnvelope;
-use kiro_types::execution::{ExecutionCapabilities, ExecutionEnvironment, RunRequest, RunResponse};
+use kiro_types::execution::{ExecutionCapabilities, RunRequest, RunResponse};
 
 use crate::error::ApiError;
 use crate::extract::{Authenticated, ValidJson, WorkspaceScope};
@@ -22,34 +22,11 @@ pub async fn capabilities(
     Ok(Json(state.execution.capabilities()?))
 }
 
-/// The environments code can run in (built-ins found on the host, then custom ones).
-#[utoipa::path(get, path = "/v1/execution/environments", tag = "execution",
-    security(("bearer" = []), ("apiKey" = [])),
-    responses((status = 200, body = Vec<ExecutionEnvironment>), (status = 503, body = ErrorEnvelope)))]
-pub async fn list_environments(
-    State(state): State<AppState>,
-    _caller: Authenticated,
-) -> Result<Json<Vec<ExecutionEnvironment>>, ApiError> {
-    Ok(Json(state.execution.environments()?))
-}
-
-/// One environment.
-#[utoipa::path(get, path = "/v1/execution/environments/{name}", tag = "execution",
-    security(("bearer" = []), ("apiKey" = [])),
-    params(("name" = String, Path, description = "Environment name, e.g. `python3`")),
-    responses((status = 200, body = ExecutionEnvironment), (status = 404, body = ErrorEnvelope)))]
-pub async fn get_environment(
-    State(state): State<AppState>,
-    _caller: Authenticated,
-    Path(name): Path<String>,
-) -> Result<Json<ExecutionEnvironment>, ApiError> {
-    Ok(Json(state.execution.environment(&name)?))
-}
-
 /// Runs code now and answers its result: the verdict (Judge0's vocabulary), the isolation,
 /// resource usage, stdout and stderr, and each test case's judgement. The whole run (every
 /// case, and the compile step) must fit in the service's `maxWaitMs`; longer work goes to
-/// `POST /v1/execution/jobs`. 422 for an unknown environment, limits above the environment's
+/// `POST /v1/execution/jobs`. The environment is a built-in or one of the workspace's custom
+/// ones (built-ins first). 422 for an unknown environment, limits above the environment's
 /// maxima or an oversized source; 503 `execution.busy` (with `Retry-After`) when every
 /// worker stays busy for the whole wait.
 #[utoipa::path(post, path = "/v1/execution/run", tag = "execution",
@@ -59,8 +36,10 @@ pub async fn get_environment(
         (status = 503, body = ErrorEnvelope)))]
 pub async fn run(
     State(state): State<AppState>,
-    WorkspaceScope(_tenant): WorkspaceScope,
+    WorkspaceScope(tenant): WorkspaceScope,
     ValidJson(request): ValidJson<RunRequest>,
 ) -> Result<Json<RunResponse>, ApiError> {
-    Ok(Json(state.execution.run(&request).await?))
+    Ok(Json(
+        state.execution.run(tenant.workspace_id, &request).await?,
+    ))
 }
