@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod embedded;
+pub mod export;
 pub mod settings;
 pub mod up;
 pub mod verdicts;

@@ -10,6 +10,7 @@ use kiro_sdk::kiro_types::planning::{Schedule, Task, UtilizationReport};
 use serde::Serialize;
 
 use super::render::title;
+use crate::export::{csv_field, md_cell};
 
 /// One task on the critical path.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -166,18 +167,6 @@ impl UtilizationOut {
         }
         out
     }
-}
-
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-fn md_cell(value: &str) -> String {
-    value.replace('|', "\\|").replace('\n', " ")
 }
 
 #[cfg(test)]

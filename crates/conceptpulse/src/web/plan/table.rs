@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use kiro_sdk::kiro_types::planning::{Report, Schedule, UtilizationReport};
 
+use crate::export::{csv_field, md_cell};
+
 /// One report, ready to show or export.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
@@ -196,18 +198,6 @@ pub fn utilisation(name: &str, report: &UtilizationReport) -> Table {
             })
             .collect(),
         notes: Vec::new(),
-    }
-}
-
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
     }
 }
 
